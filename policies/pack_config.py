@@ -1,0 +1,92 @@
+"""Configurable lists of the pack: defaults from ``policies/config/*.yaml``, overridden per
+policy by the config the engine passes through ``Configure`` (``--policy-pack-config``).
+
+No Pulumi imports: tools and tests use it directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import yaml
+
+from components.constants import SECURITY_POLICY_EXCLUDED_NAMESPACES
+
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@functools.lru_cache(maxsize=None)
+def _load(name: str) -> dict:
+    path = CONFIG_DIR / name
+    data = yaml.safe_load(path.read_text()) if path.exists() else None
+    return data or {}
+
+
+def defaults() -> dict:
+    data = copy.deepcopy(_load("defaults.yaml"))
+    data.setdefault("excludedNamespaces", list(SECURITY_POLICY_EXCLUDED_NAMESPACES))
+    return data
+
+
+def enforcement_overrides() -> dict:
+    out = dict(defaults().get("enforcement") or {})
+    for name, level in out.items():
+        if level not in LEVELS:
+            raise ConfigError(f"policies/config/defaults.yaml: enforcement.{name}={level!r}; "
+                              f"use one of {', '.join(LEVELS)}")
+    return out
+
+
+def _check_exceptions(entries: Any, where: str) -> list:
+    if entries in (None, ""):
+        return []
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: exceptions must be a list")
+    for e in entries:
+        if not isinstance(e, Mapping):
+            raise ConfigError(f"{where}: exception {e!r} is not a mapping")
+        for key in ("stack", "resource", "reason"):
+            if not str(e.get(key) or "").strip():
+                raise ConfigError(f"{where}: exception {dict(e)!r} lacks a non-empty '{key}'")
+    return list(entries)
+
+
+def file_exceptions() -> list:
+    return _check_exceptions(_load("exceptions.yaml").get("exceptions"), "policies/config/exceptions.yaml")
+
+
+def resolve(policy: str, raw: Optional[Mapping]) -> dict:
+    """Effective config for ``policy``: YAML defaults, then the engine-supplied properties.
+
+    ``exceptions`` from the engine add to the file's entries for this policy.
+    """
+    cfg = defaults()
+    cfg.pop("enforcement", None)
+    extra_exc: list = []
+    for key, value in dict(raw or {}).items():
+        if key == "enforcementLevel":
+            continue
+        if key == "exceptions":
+            extra_exc = _check_exceptions(value, f"config of {policy}")
+            continue
+        cfg[key] = value
+    cfg["exceptions"] = [dict(e) for e in file_exceptions() if e.get("policy") == policy] + \
+        [dict(e, policy=policy) for e in extra_exc]
+    return cfg
+
+
+def is_excepted(policy: str, project: str, resource_name: str, cfg: Mapping) -> bool:
+    for e in cfg.get("exceptions") or []:
+        if e.get("policy", policy) != policy:
+            continue
+        if e.get("stack") == project and e.get("resource") == resource_name:
+            return True
+    return False
