@@ -1,0 +1,214 @@
+"""The dev-VM wrapper through its public entry points, with a stub pulumi on PATH."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tools.ops import exitcodes
+from tools.ops.wrapper import Context, main, run_stack_op
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fleet(repo):
+    repo.stack("platform", bootstrap=True)
+    repo.stack("vault", bootstrap=True, human_only=True, depends_on=("platform",))
+    repo.stack("dashy", depends_on=("platform", "vault"))
+    repo.write("policies/PulumiPolicy.yaml", "runtime: python\n")
+    return repo
+
+
+class Clock:
+    def __init__(self, on_sleep=None):
+        self.now = 0.0
+        self.sleeps = 0
+        self.on_sleep = on_sleep
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, s):
+        self.now += s
+        self.sleeps += 1
+        if self.on_sleep:
+            self.on_sleep(self.sleeps)
+
+
+def ctx_for(fleet, stub, clock=None, **env):
+    clock = clock or Clock()
+    logs: list[str] = []
+    ctx = Context(fleet.root, stub.env(**env), log=logs.append, sleep=clock.sleep, monotonic=clock.monotonic)
+    return ctx, logs
+
+
+def write_lock(stub, project: str, when: datetime, pid: int = 4242, host: str = "ci-pod-1") -> Path:
+    path = stub.state / ".pulumi/locks/organization" / project / "prod" / f"{uuid.uuid4()}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S.000000001Z")
+    path.write_text(json.dumps({"pid": pid, "username": "runner", "hostname": host, "timestamp": stamp}))
+    return path
+
+
+def test_preview_targets_the_stack_with_backend_and_policy_pack(fleet, stub):
+    ctx, _ = ctx_for(fleet, stub)
+    res = run_stack_op(ctx, "preview", "dashy", echo=False)
+    assert res.outcome == "ok"
+    [call] = stub.calls("preview")
+    argv = call["argv"]
+    assert argv[:5] == ["preview", "--stack", "prod", "--cwd", str(fleet.root / "stacks/dashy")]
+    assert argv[argv.index("--policy-pack") + 1] == str(fleet.root / "policies")
+    assert "--diff" in argv and "--yes" not in argv
+    assert call["backend"] == f"file://{stub.state}"
+    assert call["vault_token"] is True
+
+
+def test_ci_up_is_non_interactive_and_auto_approved(fleet, stub):
+    ctx, _ = ctx_for(fleet, stub, CI="woodpecker")
+    assert run_stack_op(ctx, "up", "dashy", echo=False).exit_code == 0
+    argv = stub.calls("up")[0]["argv"]
+    assert "--non-interactive" in argv and "--yes" in argv and "--diff" in argv
+
+
+def test_human_only_stack_is_refused_in_ci_without_touching_pulumi(fleet, stub):
+    ctx, _ = ctx_for(fleet, stub, CI="true")
+    res = run_stack_op(ctx, "up", "vault", echo=False)
+    assert res.exit_code == exitcodes.REFUSED
+    assert "human-only" in res.message and "scripts/pu <op> vault" in res.message
+    assert stub.calls("up") == []
+
+
+def test_human_only_stack_runs_for_a_human(fleet, stub):
+    ctx, _ = ctx_for(fleet, stub)
+    assert run_stack_op(ctx, "up", "vault", echo=False).outcome == "ok"
+
+
+def test_old_cli_is_rejected_before_anything_runs(fleet, stub):
+    stub.scenario({"version": {"stdout": "v3.200.1\n"}})
+    ctx, _ = ctx_for(fleet, stub)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.exit_code == exitcodes.CLI_TOO_OLD
+    assert "3.200.1 is older than 3.229.0" in res.message
+    assert stub.calls("up") == []
+
+
+def test_new_stack_is_created_with_the_right_secrets_provider(fleet, stub):
+    stub.scenario({"stack ls": {"stdout": "[]"}})
+    ctx, _ = ctx_for(fleet, stub)
+    run_stack_op(ctx, "preview", "dashy", echo=False)
+    run_stack_op(ctx, "preview", "platform", echo=False)  # vault depends on platform
+    inits = {c["stack"]: c["argv"] for c in stub.calls("stack init")}
+    assert inits["dashy"][inits["dashy"].index("--secrets-provider") + 1] == "hashivault://pulumi-state"
+    assert inits["platform"][inits["platform"].index("--secrets-provider") + 1] == "passphrase"
+
+
+def test_refresh_of_a_missing_stack_fails_clearly(fleet, stub):
+    stub.scenario({"stack ls": {"stdout": "[]"}})
+    ctx, _ = ctx_for(fleet, stub)
+    res = run_stack_op(ctx, "refresh", "dashy", echo=False)
+    assert res.exit_code == exitcodes.CONFIG and "does not exist" in res.message
+    assert stub.calls("stack init") == []
+
+
+def test_mismatched_secrets_provider_is_reported_with_the_fix(fleet, stub):
+    fleet.write("stacks/dashy/Pulumi.prod.yaml", "secretsprovider: passphrase\nconfig: {}\n")
+    ctx, _ = ctx_for(fleet, stub)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.exit_code == exitcodes.CONFIG
+    assert "pulumi stack change-secrets-provider --stack prod hashivault://pulumi-state" in res.message
+
+
+def test_vault_backed_stack_without_vault_credentials_fails_clearly(fleet, stub):
+    env = stub.env()
+    del env["VAULT_TOKEN"]
+    ctx = Context(fleet.root, env, log=lambda m: None)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.exit_code == exitcodes.CONFIG and "vault login" in res.message
+
+
+def test_contended_lock_waits_then_runs(fleet, stub):
+    lock = write_lock(stub, "dashy", datetime.now(timezone.utc) - timedelta(seconds=20))
+    clock = Clock(on_sleep=lambda n: n == 3 and lock.unlink())
+    ctx, logs = ctx_for(fleet, stub, clock)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.outcome == "ok"
+    assert clock.sleeps == 3
+    assert len(stub.calls("up")) == 1
+    assert any("runner@ci-pod-1 (pid 4242)" in m for m in logs)
+
+
+def test_lock_held_past_timeout_fails_with_holder_and_never_unlocks(fleet, stub):
+    lock = write_lock(stub, "dashy", datetime.now(timezone.utc) - timedelta(minutes=1))
+    ctx, _ = ctx_for(fleet, stub, PU_LOCK_TIMEOUT="30")
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.exit_code == exitcodes.LOCKED and res.outcome == "locked"
+    assert "runner@ci-pod-1 (pid 4242)" in res.message and "since" in res.message
+    assert stub.calls("up") == [] and stub.calls("cancel") == []
+    assert lock.exists()
+
+
+def test_stale_lock_fails_fast_with_clear_commands(fleet, stub):
+    lock = write_lock(stub, "dashy", datetime.now(timezone.utc) - timedelta(hours=5), host="gone-pod")
+    clock = Clock()
+    ctx, _ = ctx_for(fleet, stub, clock)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.outcome == "stale" and res.exit_code == exitcodes.LOCKED
+    assert "pulumi cancel --yes prod" in res.message and f"rm '{lock}'" in res.message
+    assert clock.sleeps == 0 and lock.exists()
+
+
+def test_preview_never_waits_for_a_lock(fleet, stub):
+    write_lock(stub, "dashy", datetime.now(timezone.utc))
+    clock = Clock()
+    ctx, _ = ctx_for(fleet, stub, clock)
+    assert run_stack_op(ctx, "preview", "dashy", echo=False).outcome == "ok"
+    assert clock.sleeps == 0
+
+
+def test_lock_taken_between_check_and_cli_is_waited_out(fleet, stub):
+    locked = {"exit": 255, "stderr": "error: the stack is currently locked by 1 lock(s). Either wait for the "
+                                     "other process(es) to end or delete the lock file with `pulumi cancel`.\n"}
+    stub.scenario({"up": [locked, {"stdout": "Resources:\n    4 unchanged\n"}]})
+    clock = Clock()
+    ctx, logs = ctx_for(fleet, stub, clock)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert res.outcome == "ok" and len(stub.calls("up")) == 2
+    assert any("waiting again" in m for m in logs)
+
+
+def test_ordinary_failure_passes_the_exit_code_through(fleet, stub):
+    stub.scenario({"up": {"exit": 255, "stderr": "error: update failed\n"}})
+    ctx, _ = ctx_for(fleet, stub)
+    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    assert (res.outcome, res.exit_code) == ("failed", 255)
+    assert len(stub.calls("up")) == 1
+
+
+def test_extra_arguments_reach_pulumi_and_preview_only_refresh_takes_no_lock(fleet, stub):
+    write_lock(stub, "dashy", datetime.now(timezone.utc))
+    clock = Clock()
+    ctx, _ = ctx_for(fleet, stub, clock)
+    assert main(["refresh", "dashy", "--", "--preview-only", "--expect-no-changes"],
+                env=dict(stub.env(PU_REPO_ROOT=str(fleet.root)))) == 0
+    argv = stub.calls("refresh")[0]["argv"]
+    assert argv[-2:] == ["--preview-only", "--expect-no-changes"]
+
+
+def test_unknown_stack_names_known_ones(fleet, stub):
+    ctx, _ = ctx_for(fleet, stub)
+    res = run_stack_op(ctx, "up", "dashboard", echo=False)
+    assert res.exit_code == exitcodes.CONFIG and "no stack 'dashboard'" in res.message and "dashy" in res.message
+
+
+def test_script_runs_from_any_directory(fleet, stub, tmp_path):
+    env = stub.env(PU_REPO_ROOT=str(fleet.root), PU_PYTHON=sys.executable)
+    proc = subprocess.run([str(REPO / "scripts/pu"), "preview", "dashy"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert stub.calls("preview")[0]["stack"] == "dashy"

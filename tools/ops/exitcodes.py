@@ -1,0 +1,12 @@
+"""Exit codes shared by the wrapper and the pipelines (sysexits-style where one fits)."""
+
+OK = 0
+FAILED = 1
+USAGE = 64            # bad command line
+CLI_TOO_OLD = 69      # pulumi CLI missing or older than MIN_CLI_VERSION
+LOCKED = 75           # stack lock held past the wait timeout, or stale (EX_TEMPFAIL)
+REFUSED = 77          # human-only stack in CI, or apply on a non-canonical forge
+CONFIG = 78           # missing backend/secrets settings or malformed stack metadata
+
+# Exit code of `pulumi preview|refresh --expect-no-changes` when changes exist (CLI >= 3.227).
+PULUMI_CHANGES = 7
