@@ -1,0 +1,43 @@
+# Entry points for the operator and CI. `make synth` is the main job, `make test` the tests.
+PYTHON_VERSION ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACKS ?=
+BASE ?= origin/main
+
+.PHONY: venv synth synth-only policy-check test affected import-plan bench clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Offline synth of the fleet under Pulumi's mock runtime + schema check + policy pack.
+synth: synth-only policy-check
+
+synth-only: venv
+	$(PY) -m tools.synth $(if $(STACKS),--stacks $(STACKS))
+
+policy-check: venv
+	@if [ -d tools/policy_check ]; then $(PY) -m tools.policy_check $(if $(STACKS),--stacks $(STACKS)); \
+	else echo "policy-check: tools/policy_check not present yet"; fi
+
+test: venv
+	$(PY) -m pytest -q
+
+affected: venv
+	@$(PY) -m tools.ops.affected --base $(BASE)
+
+import-plan: venv
+	$(PY) -m tools.import_plan --stack $(STACK) --tfstate $(TFSTATE)
+
+bench: venv
+	$(PY) bench/synth_bench.py
+	@if [ -f bench/drift_bench.py ]; then $(PY) bench/drift_bench.py; fi
+
+clean:
+	rm -rf build

@@ -1,0 +1,57 @@
+"""Files a stack ships (scripts, dashboards, values) and the cluster TLS material.
+
+Large operator content that has not been brought over from the Terraform repo yet is a
+placeholder file whose first line starts with ``PLACEHOLDER``. Previews (and the offline
+synth) render it; a real ``pulumi up`` refuses, naming the file to bring over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+PLACEHOLDER_MARKER = "PLACEHOLDER"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PlaceholderError(RuntimeError):
+    """A placeholder payload would be deployed."""
+
+
+def is_placeholder(text: str) -> bool:
+    return text.lstrip().startswith(PLACEHOLDER_MARKER)
+
+
+def load_payload(stack_dir: str | Path, relative: str) -> str:
+    """Text of ``<stack_dir>/files/<relative>``; refuses placeholders outside previews."""
+    path = Path(stack_dir) / "files" / relative
+    if not path.is_file():
+        raise FileNotFoundError(f"payload {path} is missing (expected under the stack's files/)")
+    text = path.read_text(encoding="utf-8")
+    if is_placeholder(text) and not pulumi.runtime.is_dry_run():
+        raise PlaceholderError(
+            f"{path} is a placeholder; bring the real content over from the Terraform repo "
+            "(docs/migration.md, 'Bring over from the Terraform repo') before `pulumi up`"
+        )
+    return text
+
+
+def tls_material(root: str | Path = REPO_ROOT) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """(certificate chain, private key) as Pulumi secrets.
+
+    Read from ``secrets/fullchain.pem`` and ``secrets/privkey.pem`` at the repo root, the
+    files the certificate-renewal pipeline writes (gitignored). Missing files are allowed
+    in previews only, as placeholders, so that the offline synth needs no key material.
+    """
+    base = Path(root) / "secrets"
+    out = []
+    for filename in ("fullchain.pem", "privkey.pem"):
+        path = base / filename
+        if path.is_file():
+            out.append(pulumi.Output.secret(path.read_text(encoding="utf-8")))
+        elif pulumi.runtime.is_dry_run():
+            out.append(pulumi.Output.secret(f"{PLACEHOLDER_MARKER}: {path} not present"))
+        else:
+            raise PlaceholderError(f"TLS material {path} is missing; run the certificate renewal first")
+    return out[0], out[1]

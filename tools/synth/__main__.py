@@ -1,0 +1,215 @@
+"""`make synth`: synthesize every stack (or STACKS="a b") offline and check the manifests.
+
+Each stack's real program runs under Pulumi's mock runtime with its own Pulumi.prod.yaml
+config, in a worker forked from a parent that has already imported the provider SDKs
+(so 150 programs do not each pay the import cost). Output layout: docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STACK_NAME = "prod"
+SECRET_PLACEHOLDER = "synth-placeholder-secret"
+
+
+@dataclass
+class StackReport:
+    stack: str
+    resources: int = 0
+    manifests: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    schema_errors: list[str] = field(default_factory=list)
+    not_validated: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.schema_errors
+
+
+def discover(stacks_dir: Path) -> list[str]:
+    return sorted(p.parent.name for p in stacks_dir.glob("*/Pulumi.yaml"))
+
+
+def load_stack_config(stack_dir: Path, project: str) -> tuple[dict[str, str], list[str]]:
+    """Config of the `prod` stack as the engine hands it to the program.
+
+    Keys without a namespace belong to the project. `secure:` values cannot be decrypted
+    offline: they become a placeholder marked secret, so programs still see a value.
+    """
+    path = stack_dir / f"Pulumi.{STACK_NAME}.yaml"
+    if not path.is_file():
+        return {}, []
+    document = yaml.safe_load(path.read_text()) or {}
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (document.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            config[full_key] = SECRET_PLACEHOLDER
+            secret_keys.append(full_key)
+        elif isinstance(value, str):
+            config[full_key] = value
+        else:
+            config[full_key] = json.dumps(value)
+    return config, secret_keys
+
+
+def project_name(stack_dir: Path) -> str:
+    document = yaml.safe_load((stack_dir / "Pulumi.yaml").read_text()) or {}
+    name = document.get("name")
+    if not name:
+        raise ValueError(f"{stack_dir}/Pulumi.yaml has no project name")
+    return str(name)
+
+
+def manifest_filename(manifest: dict) -> str:
+    meta = manifest.get("metadata") or {}
+    namespace = meta.get("namespace") or "_cluster"
+    name = meta.get("name") or "_unnamed"
+    return f"{manifest.get('kind', 'Unknown')}_{namespace}_{name}.yaml".replace("/", "-")
+
+
+def to_manifest(record: dict) -> dict | None:
+    """The Kubernetes object behind a registration, or None for non-objects (Helm releases, providers)."""
+    rtype = record["type"]
+    if not record["custom"] or not rtype.startswith("kubernetes:") or rtype.startswith(("kubernetes:helm.sh/", "pulumi:providers:")):
+        return None
+    inputs = record["inputs"]
+    if "apiVersion" not in inputs or "kind" not in inputs:
+        return None
+    head = {"apiVersion": inputs["apiVersion"], "kind": inputs["kind"], "metadata": inputs.get("metadata", {})}
+    return {**head, **{k: v for k, v in inputs.items() if k not in head}}
+
+
+def synth_stack(stack: str, stacks_dir: Path, out_dir: Path, validate: bool = True) -> StackReport:
+    from tools.synth import schema
+    from tools.synth.mockrt import run_program
+
+    started = time.perf_counter()
+    report = StackReport(stack=stack)
+    stack_dir = stacks_dir / stack
+    target = out_dir / stack
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "manifests").mkdir(parents=True)
+    try:
+        project = project_name(stack_dir)
+        config, secret_keys = load_stack_config(stack_dir, project)
+    except Exception as exc:  # noqa: BLE001 - reported per stack
+        report.errors.append(f"{stack}: cannot read project files: {exc}")
+        report.seconds = time.perf_counter() - started
+        return report
+    result = run_program(stack_dir, project=project, stack=STACK_NAME, config=config, secret_keys=secret_keys)
+    if result.error:
+        report.errors.append(f"{stack}: program failed: {result.error}")
+    records = [r.as_json() for r in result.registrations]
+    report.resources = len(records)
+    (target / "resources.json").write_text(json.dumps(
+        {"stack": STACK_NAME, "project": project, "resources": records}, indent=1, sort_keys=False))
+    seen: dict[str, str] = {}
+    for record in records:
+        manifest = to_manifest(record)
+        if manifest is None:
+            continue
+        filename = manifest_filename(manifest)
+        if filename in seen:
+            report.errors.append(f"{stack}: {record['urn']} declares the same object as {seen[filename]} ({filename})")
+            continue
+        seen[filename] = record["urn"]
+        (target / "manifests" / filename).write_text(yaml.safe_dump(manifest, sort_keys=False))
+        report.manifests += 1
+        if not validate:
+            continue
+        try:
+            problems = schema.validate_manifest(manifest)
+        except schema.NotValidated as exc:
+            report.not_validated.append(f"{filename} ({exc})")
+            continue
+        report.schema_errors += [f"{stack}: {record['urn']}: {p}" for p in problems]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _warm_imports() -> None:
+    # Imported once in the parent; forked workers inherit them.
+    import pulumi  # noqa: F401
+    import pulumi_cloudflare  # noqa: F401
+    import pulumi_kubernetes  # noqa: F401
+    import pulumi_random  # noqa: F401
+    import pulumi_vault  # noqa: F401
+
+    from tools.synth import schema, mockrt  # noqa: F401
+
+
+def _worker(job: tuple[str, str, str, bool]) -> StackReport:
+    stack, stacks_dir, out_dir, validate = job
+    return synth_stack(stack, Path(stacks_dir), Path(out_dir), validate)
+
+
+def run(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, validate: bool = True) -> list[StackReport]:
+    _warm_imports()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = [(s, str(stacks_dir), str(out_dir), validate) for s in stacks]
+    reports: list[StackReport] = []
+    # One fresh forked process per stack: the Pulumi runtime is process-global state.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=max(1, jobs), maxtasksperchild=1) as pool:
+        for report in pool.imap(_worker, work):
+            status = "ok" if report.ok else "FAILED"
+            print(f"synth {report.stack:<28} {report.resources:>4} resources {report.manifests:>4} manifests "
+                  f"{report.seconds:6.2f}s {status}", flush=True)
+            for line in report.errors + report.schema_errors:
+                print(f"  error: {line}", flush=True)
+            reports.append(report)
+    return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.synth", description=__doc__)
+    parser.add_argument("--stacks", nargs="*", default=None, help="stack names (default: all)")
+    parser.add_argument("--stacks-dir", type=Path, default=REPO_ROOT / "stacks")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "synth")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--no-validate", action="store_true", help="skip schema checks")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(REPO_ROOT))
+    available = discover(args.stacks_dir)
+    wanted = [s for chunk in (args.stacks or []) for s in chunk.split()] or available
+    unknown = [s for s in wanted if s not in available]
+    if unknown:
+        print(f"synth: unknown stack(s): {', '.join(unknown)} (no stacks/<name>/Pulumi.yaml)", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    reports = run(wanted, args.stacks_dir, args.out, args.jobs, validate=not args.no_validate)
+    elapsed = time.perf_counter() - started
+    failed = [r.stack for r in reports if not r.ok]
+    total = sum(r.resources for r in reports)
+    not_validated = sorted({line.split(" (")[0].split("_")[0] for r in reports for line in r.not_validated})
+    summary = {
+        "stacks": len(reports), "resources": total, "seconds": round(elapsed, 2), "failed": failed,
+        "per_stack": {r.stack: {"resources": r.resources, "manifests": r.manifests, "seconds": round(r.seconds, 3),
+                                "errors": r.errors + r.schema_errors, "not_validated": r.not_validated} for r in reports},
+    }
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
+    if not_validated:
+        print(f"synth: kinds without a kept schema (not validated): {', '.join(not_validated)}")
+    print(f"synth: {len(reports)} stacks, {total} resources, {elapsed:.2f}s, "
+          f"{len(failed)} failed{': ' + ', '.join(failed) if failed else ''}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
