@@ -1,0 +1,377 @@
+"""Property comparison: would the first ``pulumi up`` after import update or replace?
+
+The comparison is deliberately narrow: for each family it checks the fields that decide
+*replace* (immutable on the server or force-new in the provider) and the fields an
+operator cares about on *update*. Fields the Pulumi program leaves unset are not compared
+(the provider keeps what is live); values the synth could not know (``[secret]``,
+``[unknown]``) are skipped. Paths listed in the resource's ``ignoreChanges`` are
+reported as ``ignored``. Secret-bearing values are never rendered: Secret data,
+Helm values and random results are compared but shown as ``[redacted]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import yaml
+
+from . import k8s
+from .synth import SECRET, UNKNOWN, PulumiResource
+from .tfstate import TfInstance, unwrap_dynamic
+
+REPLACE = "replace"
+UPDATE = "update"
+IGNORED = "ignored"
+REDACTED = "[redacted]"
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Diff:
+    field: str
+    effect: str
+    terraform: str
+    pulumi: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One field compared: Terraform value, Pulumi value, effect when they differ."""
+
+    field: str
+    tf: Any
+    pu: Any
+    effect: str = UPDATE
+    secret: bool = False
+    # True when Pulumi leaving the field out still changes it (a map key the program
+    # drops); False when an absent input means "provider keeps the live value".
+    absent_counts: bool = False
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def dig(data: Any, path: str) -> Any:
+    """``dig(x, "spec.0.selector.0.match_labels")``; returns _MISSING when absent."""
+    cur = data
+    for part in path.split("."):
+        if isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        elif isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        else:
+            return _MISSING
+    return cur
+
+
+def _norm(value: Any) -> Any:
+    """Terraform stores numbers of string fields as strings and empty blocks as [] or {}."""
+    if value is None or value == [] or value == {}:
+        return _MISSING
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items() if _norm(v) is not _MISSING}
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    return value
+
+
+def _unknowable(value: Any) -> bool:
+    text = json.dumps(value, default=str) if not isinstance(value, str) else value
+    return SECRET in text or UNKNOWN in text
+
+
+def _show(value: Any, secret: bool) -> str:
+    if secret:
+        return REDACTED
+    if value is _MISSING:
+        return "(absent)"
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _ignored(field: str, ignore_changes: tuple[str, ...]) -> bool:
+    field = re.sub(r"\[\d+\]", "[*]", field)
+    for entry in ignore_changes:
+        entry = re.sub(r"\[\d+\]", "[*]", entry)
+        if field == entry or field.startswith(entry + ".") or field.startswith(entry + "["):
+            return True
+    return False
+
+
+def evaluate(checks: list[Check], ignore_changes: tuple[str, ...]) -> list[Diff]:
+    diffs: list[Diff] = []
+    for check in checks:
+        tf, pu = _norm(check.tf), _norm(check.pu)
+        if (pu is _MISSING and not check.absent_counts) or _unknowable(pu) or tf == pu:
+            continue
+        effect = IGNORED if _ignored(check.field, ignore_changes) else check.effect
+        diffs.append(Diff(check.field, effect, _show(tf, check.secret), _show(pu, check.secret)))
+    return diffs
+
+
+def _map_checks(field: str, tf: Any, pu: Any, effect: str = UPDATE) -> list[Check]:
+    """One check per key (so ignoreChanges on a single annotation works), over the
+    union of keys: a label only Terraform set shows up as a change in the first preview."""
+    tf = tf if isinstance(tf, dict) else {}
+    pu = pu if isinstance(pu, dict) else {}
+    return [
+        Check(f'{field}["{key}"]', tf.get(key, _MISSING), pu.get(key, _MISSING), effect, absent_counts=True)
+        for key in sorted(set(tf) | set(pu))
+    ]
+
+
+def _leaf_checks(prefix: str, tf: Any, pu: Any, effect: str = UPDATE) -> Iterator[Check]:
+    """Deep comparison of free-form documents (custom resource specs)."""
+    if isinstance(pu, dict):
+        tf = tf if isinstance(tf, dict) else {}
+        for key, value in pu.items():
+            yield from _leaf_checks(f"{prefix}.{key}", tf.get(key), value, effect)
+    else:
+        yield Check(prefix, tf, pu, effect)
+
+
+# ---------------------------------------------------------------- kubernetes
+
+
+def _tf_object(inst: TfInstance) -> dict[str, Any] | None:
+    """The API document of manifest-style resources, None for typed resources."""
+    if inst.type == "kubernetes_manifest":
+        return unwrap_dynamic(inst.attributes.get("manifest")) or {}
+    if inst.type == "kubectl_manifest":
+        return yaml.safe_load(inst.attributes.get("yaml_body") or "") or {}
+    return None
+
+
+def _containers(spec_path: str, tf_attrs: Any, pu_spec_path: str, pu: Any) -> list[Check]:
+    tf_list = dig(tf_attrs, spec_path)
+    pu_list = dig(pu, pu_spec_path)
+    if not isinstance(pu_list, list):
+        return []
+    tf_by_name = {c.get("name"): c for c in tf_list} if isinstance(tf_list, list) else {}
+    return [
+        Check(f"{pu_spec_path}[{i}].image", (tf_by_name.get(c.get("name")) or {}).get("image"), c.get("image"))
+        for i, c in enumerate(pu_list)
+        if isinstance(c, dict)
+    ]
+
+
+def _workload_checks(inst: TfInstance, pu: dict[str, Any], kind: str) -> list[Check]:
+    a = inst.attributes
+    if kind == "CronJob":
+        return [
+            Check("spec.schedule", dig(a, "spec.0.schedule"), dig(pu, "spec.schedule")),
+            *_containers(
+                "spec.0.job_template.0.spec.0.template.0.spec.0.container", a,
+                "spec.jobTemplate.spec.template.spec.containers", pu,
+            ),
+        ]
+    return [
+        Check("spec.selector.matchLabels", dig(a, "spec.0.selector.0.match_labels"),
+              dig(pu, "spec.selector.matchLabels"), REPLACE),
+        Check("spec.replicas", dig(a, "spec.0.replicas"), dig(pu, "spec.replicas")),
+        Check("spec.strategy.type", dig(a, "spec.0.strategy.0.type"), dig(pu, "spec.strategy.type")),
+        *_containers("spec.0.template.0.spec.0.container", a, "spec.template.spec.containers", pu),
+    ]
+
+
+def _service_checks(a: dict[str, Any], pu: dict[str, Any]) -> list[Check]:
+    tf_ports = [
+        {"port": p.get("port"), "targetPort": p.get("target_port")} for p in dig(a, "spec.0.port") or []
+    ] if isinstance(dig(a, "spec.0.port"), list) else []
+    pu_ports = dig(pu, "spec.ports")
+    pu_ports = [{"port": p.get("port"), "targetPort": p.get("targetPort")} for p in pu_ports] if isinstance(pu_ports, list) else _MISSING
+    tf_type = dig(a, "spec.0.type")
+    return [
+        Check("spec.clusterIP", dig(a, "spec.0.cluster_ip"), dig(pu, "spec.clusterIP"), REPLACE),
+        Check("spec.type", tf_type if tf_type is not _MISSING else "ClusterIP", dig(pu, "spec.type")),
+        Check("spec.selector", dig(a, "spec.0.selector"), dig(pu, "spec.selector")),
+        Check("spec.ports", tf_ports, pu_ports),
+    ]
+
+
+def _storage_checks(a: dict[str, Any], pu: dict[str, Any], kind: str) -> list[Check]:
+    if kind == "PersistentVolumeClaim":
+        return [
+            Check("spec.storageClassName", dig(a, "spec.0.storage_class_name"), dig(pu, "spec.storageClassName"), REPLACE),
+            Check("spec.accessModes", sorted(dig(a, "spec.0.access_modes") or []), sorted(dig(pu, "spec.accessModes") or []) or _MISSING, REPLACE),
+            Check("spec.volumeName", dig(a, "spec.0.volume_name"), dig(pu, "spec.volumeName"), REPLACE),
+            Check("spec.resources.requests.storage", dig(a, "spec.0.resources.0.requests.storage"),
+                  dig(pu, "spec.resources.requests.storage")),
+        ]
+    source = dig(a, "spec.0.persistent_volume_source.0")
+    return [
+        Check("spec.capacity.storage", dig(a, "spec.0.capacity.storage"), dig(pu, "spec.capacity.storage")),
+        Check("spec.storageClassName", dig(a, "spec.0.storage_class_name"), dig(pu, "spec.storageClassName"), REPLACE),
+        Check("spec.accessModes", sorted(dig(a, "spec.0.access_modes") or []), sorted(dig(pu, "spec.accessModes") or []) or _MISSING, REPLACE),
+        Check("spec.nfs.server", dig(source, "nfs.0.server"), dig(pu, "spec.nfs.server"), REPLACE),
+        Check("spec.nfs.path", dig(source, "nfs.0.path"), dig(pu, "spec.nfs.path"), REPLACE),
+        Check("spec.csi.driver", dig(source, "csi.0.driver"), dig(pu, "spec.csi.driver"), REPLACE),
+        Check("spec.csi.volumeHandle", dig(source, "csi.0.volume_handle"), dig(pu, "spec.csi.volumeHandle"), REPLACE),
+    ]
+
+
+def _ingress_checks(a: dict[str, Any], pu: dict[str, Any]) -> list[Check]:
+    tf_hosts = sorted(r.get("host") for r in dig(a, "spec.0.rule") or [] if isinstance(r, dict))
+    pu_rules = dig(pu, "spec.rules")
+    pu_hosts = sorted(r.get("host") for r in pu_rules if isinstance(r, dict)) if isinstance(pu_rules, list) else _MISSING
+    return [
+        Check("spec.ingressClassName", dig(a, "spec.0.ingress_class_name"), dig(pu, "spec.ingressClassName")),
+        Check("spec.rules[*].host", tf_hosts, pu_hosts),
+    ]
+
+
+def _data_checks(a: dict[str, Any], pu: dict[str, Any], kind: str) -> list[Check]:
+    """Only key sets and (for ConfigMaps) whether a value changed; values never shown."""
+    secret = kind == "Secret"
+    checks = [Check("type", a.get("type") or "Opaque", pu.get("type"), REPLACE)] if secret else []
+    tf_data = {**(a.get("data") or {}), **(a.get("binary_data") or {})}
+    pu_data = {**(pu.get("data") or {}), **(pu.get("stringData") or {}), **(pu.get("binaryData") or {})}
+    if pu_data:
+        checks.append(Check("data (keys)", sorted(tf_data), sorted(pu_data)))
+        if not secret:
+            checks += [Check(f'data["{k}"]', tf_data.get(k), v, UPDATE, secret=True) for k, v in pu_data.items() if k in tf_data]
+    return checks
+
+
+def k8s_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    pu = res.inputs
+    document = _tf_object(inst)
+    if document is not None:
+        checks = [
+            Check("apiVersion", document.get("apiVersion"), pu.get("apiVersion")),
+            *_map_checks("metadata.labels", dig(document, "metadata.labels"), dig(pu, "metadata.labels")),
+            *_map_checks("metadata.annotations", dig(document, "metadata.annotations"), dig(pu, "metadata.annotations")),
+        ]
+        for top in ("spec", "data"):
+            if top in pu:
+                checks += list(_leaf_checks(top, document.get(top), pu[top]))
+        return checks
+    meta = k8s.first_block(inst.attributes.get("metadata"))
+    checks = [
+        *_map_checks("metadata.labels", meta.get("labels"), dig(pu, "metadata.labels")),
+        *_map_checks("metadata.annotations", meta.get("annotations"), dig(pu, "metadata.annotations")),
+    ]
+    kind = (k8s.tf_typed_kind(inst.type) or ("", ""))[1]
+    checks += _KIND_CHECKS.get(kind, lambda i, p, k: [])(inst, pu, kind)
+    return checks
+
+
+_KIND_CHECKS: dict[str, Callable[[TfInstance, dict[str, Any], str], list[Check]]] = {
+    "Deployment": _workload_checks,
+    "StatefulSet": _workload_checks,
+    "DaemonSet": _workload_checks,
+    "CronJob": _workload_checks,
+    "Service": lambda i, p, k: _service_checks(i.attributes, p),
+    "PersistentVolumeClaim": lambda i, p, k: _storage_checks(i.attributes, p, k),
+    "PersistentVolume": lambda i, p, k: _storage_checks(i.attributes, p, k),
+    "Ingress": lambda i, p, k: _ingress_checks(i.attributes, p),
+    "Secret": lambda i, p, k: _data_checks(i.attributes, p, k),
+    "ConfigMap": lambda i, p, k: _data_checks(i.attributes, p, k),
+}
+
+
+# ---------------------------------------------------------------- other families
+
+
+def helm_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    a, pu = inst.attributes, res.inputs
+    tf_values: dict[str, Any] = {}
+    for doc in a.get("values") or []:
+        tf_values.update(yaml.safe_load(doc) or {})
+    return [
+        Check("chart", a.get("chart"), pu.get("chart")),
+        Check("version", a.get("version"), pu.get("version")),
+        Check("repositoryOpts.repo", a.get("repository"), dig(pu, "repositoryOpts.repo")),
+        *[Check(c.field, c.tf, c.pu, UPDATE, secret=True) for c in _leaf_checks("values", tf_values, pu.get("values") or {})],
+    ]
+
+
+def dns_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    a, pu = inst.attributes, res.inputs
+    return [
+        Check("content", a.get("content") or a.get("value"), pu.get("content")),
+        Check("proxied", bool(a.get("proxied")), pu.get("proxied")),
+        Check("ttl", a.get("ttl"), pu.get("ttl")),
+    ]
+
+
+def _vault_text(value: Any) -> Any:
+    return "\n".join(line.rstrip() for line in str(value).strip().splitlines()) if value else value
+
+
+def vault_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    a, pu = inst.attributes, res.inputs
+    checks = {
+        "vault_policy": [Check("policy", _vault_text(a.get("policy")), _vault_text(pu.get("policy")))],
+        "vault_mount": [Check("type", a.get("type"), pu.get("type"), REPLACE)],
+        "vault_auth_backend": [Check("type", a.get("type"), pu.get("type"), REPLACE)],
+        "vault_kubernetes_auth_backend_role": [
+            Check("boundServiceAccountNames", sorted(a.get("bound_service_account_names") or []), sorted(pu.get("boundServiceAccountNames") or []) or _MISSING),
+            Check("boundServiceAccountNamespaces", sorted(a.get("bound_service_account_namespaces") or []), sorted(pu.get("boundServiceAccountNamespaces") or []) or _MISSING),
+            Check("tokenPolicies", sorted(a.get("token_policies") or []), sorted(pu.get("tokenPolicies") or []) or _MISSING),
+        ],
+        "vault_database_secret_backend_static_role": [
+            Check("dbName", a.get("db_name"), pu.get("dbName")),
+            Check("username", a.get("username"), pu.get("username")),
+            Check("rotationPeriod", a.get("rotation_period"), pu.get("rotationPeriod")),
+        ],
+        "vault_database_secret_backend_connection": [
+            Check("allowedRoles", sorted(a.get("allowed_roles") or []), sorted(pu.get("allowedRoles") or []) or _MISSING),
+        ],
+    }
+    return checks.get(inst.type, [])
+
+
+def vm_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    return [Check("name", inst.attributes.get("name"), res.inputs.get("name"))]
+
+
+# Character-class flags default to true and minimums to 0 in the random provider.
+_RANDOM_FLAGS = ("special", "upper", "lower", "numeric")
+_RANDOM_MINIMUMS = ("minSpecial", "minUpper", "minLower", "minNumeric")
+
+
+def random_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    """The random provider's import sets only the value: length is taken from it, every
+    flag to its default, every minimum to 0, no override_special and no keepers. Any
+    program input that differs from that imported state forces a replacement, which is
+    a new value. So compare the program against the *imported* state, not against the
+    Terraform configuration."""
+    pu = res.inputs
+    if inst.type == "random_id":
+        length = len(_b64url_decode(str(inst.attributes["b64_url"])))
+        return [Check("byteLength", length, pu.get("byteLength", _MISSING), REPLACE)]
+    imported: dict[str, Any] = {"length": len(str(inst.attributes["result"]))}
+    imported.update({flag: True for flag in _RANDOM_FLAGS})
+    imported.update({minimum: 0 for minimum in _RANDOM_MINIMUMS})
+    checks = [Check(key, value, pu.get(key, value), REPLACE) for key, value in imported.items()]
+    checks += [Check(key, _MISSING, pu[key], REPLACE) for key in ("overrideSpecial", "keepers") if pu.get(key)]
+    return checks
+
+
+def _b64url_decode(value: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+def checks_for(family: str, inst: TfInstance, res: PulumiResource) -> list[Check]:
+    table: dict[str, Callable[[TfInstance, PulumiResource], list[Check]]] = {
+        "k8s": k8s_checks,
+        "helm": helm_checks,
+        "dns": dns_checks,
+        "vault": vault_checks,
+        "proxmox": vm_checks,
+        "random": random_checks,
+    }
+    return table[family](inst, res)
+
+
+def diff(family: str, inst: TfInstance, res: PulumiResource) -> list[Diff]:
+    return evaluate(checks_for(family, inst, res), res.ignore_changes)

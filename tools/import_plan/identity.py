@@ -1,0 +1,294 @@
+"""Identity rules: which real-world object a resource stands for, on each side.
+
+A Terraform instance and a Pulumi resource are the same object when their
+:class:`Identity` is equal. Names (Terraform address, Pulumi logical name) play no part,
+except for random values, which have no identity outside the state that holds them.
+
+Each Terraform rule also yields the import id *in the Pulumi provider's format*:
+
+==========================  ===================================================
+family                      Pulumi import id (provider docs, "Import" section)
+==========================  ===================================================
+Kubernetes object           ``namespace/name`` (cluster-scoped: ``name``)
+helm.sh/v3 Release          ``namespace/name``
+cloudflare 6.x DnsRecord    ``<zone_id>/<dns_record_id>``
+vault Policy                ``name``
+vault Mount / AuthBackend   ``path`` (also Audit, jwt AuthBackend, k8s SecretBackend)
+vault k8s/jwt role          ``auth/<backend>/role/<role_name>``
+vault k8s auth config       ``auth/<backend>/config``
+vault db static role        ``<backend>/static-roles/<name>``
+vault db connection         ``<backend>/config/<name>``
+vault identity Group        the group id (uuid)
+proxmoxve VmLegacy          ``<node>/<vmid>``
+random Password/String      the current value (secret: redacted in every report)
+random Id                   ``b64_url`` or ``<prefix>,<b64_url>``
+==========================  ===================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import k8s
+from .synth import PulumiResource
+from .tfstate import TfInstance
+
+Attrs = dict[str, Any]
+
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+PROXMOX_VM = "proxmoxve:index/vmLegacy:VmLegacy"
+RANDOM_TYPES = {
+    "random_password": "random:index/randomPassword:RandomPassword",
+    "random_string": "random:index/randomString:RandomString",
+    "random_id": "random:index/randomId:RandomId",
+}
+SECRET_VALUED = frozenset({"random_password", "random_string"})
+
+# Terraform types that hold no live object: dropping them from management loses nothing.
+STATE_ONLY = frozenset({"null_resource", "terraform_data", "time_sleep", "time_static", "time_rotating"})
+
+
+@dataclass(frozen=True)
+class Identity:
+    family: str
+    key: tuple[str, ...]
+
+    def label(self) -> str:
+        return f"{self.family}:{'/'.join(self.key)}"
+
+
+@dataclass(frozen=True)
+class TfKey:
+    """Identity of a Terraform instance plus how Pulumi imports that object."""
+
+    identity: Identity
+    import_id: str
+    secret_id: bool = False
+    # Extra value used only to split identities that collide (e.g. two TXT records).
+    detail: str = ""
+
+
+# ---------------------------------------------------------------- vault rules
+
+
+@dataclass(frozen=True)
+class VaultRule:
+    pulumi_type: str
+    label: str
+    tf_path: Callable[[Attrs], str | None]
+    pulumi_path: Callable[[Attrs], str | None]
+
+
+def _strip(value: Any) -> str | None:
+    return str(value).strip("/") if value else None
+
+
+def _role(backend_default: str, tf_role: str = "role_name") -> tuple[Callable[[Attrs], str | None], ...]:
+    def tf(a: Attrs) -> str | None:
+        return f"auth/{_strip(a.get('backend')) or backend_default}/role/{a[tf_role]}" if a.get(tf_role) else None
+
+    def pu(a: Attrs) -> str | None:
+        return f"auth/{_strip(a.get('backend')) or backend_default}/role/{a['roleName']}" if a.get("roleName") else None
+
+    return tf, pu
+
+
+def _db(segment: str) -> tuple[Callable[[Attrs], str | None], ...]:
+    def path(a: Attrs) -> str | None:
+        return f"{_strip(a.get('backend'))}/{segment}/{a['name']}" if a.get("backend") and a.get("name") else None
+
+    return path, path
+
+
+def _k8s_config(a: Attrs) -> str:
+    return f"auth/{_strip(a.get('backend')) or 'kubernetes'}/config"
+
+
+_k8s_role = _role("kubernetes")
+_jwt_role = _role("jwt")
+_static_role = _db("static-roles")
+_connection = _db("config")
+
+VAULT_RULES: dict[str, VaultRule] = {
+    "vault_policy": VaultRule("vault:index/policy:Policy", "policy", lambda a: a.get("name"), lambda a: a.get("name")),
+    "vault_mount": VaultRule("vault:index/mount:Mount", "mount", lambda a: _strip(a.get("path")), lambda a: _strip(a.get("path"))),
+    "vault_auth_backend": VaultRule(
+        "vault:index/authBackend:AuthBackend", "auth",
+        lambda a: _strip(a.get("path")) or _strip(a.get("type")),
+        lambda a: _strip(a.get("path")) or _strip(a.get("type")),
+    ),
+    "vault_jwt_auth_backend": VaultRule(
+        "vault:jwt/authBackend:AuthBackend", "auth",
+        lambda a: _strip(a.get("path")) or "jwt", lambda a: _strip(a.get("path")) or "jwt",
+    ),
+    "vault_audit": VaultRule(
+        "vault:index/audit:Audit", "audit",
+        lambda a: _strip(a.get("path")) or _strip(a.get("type")),
+        lambda a: _strip(a.get("path")) or _strip(a.get("type")),
+    ),
+    "vault_kubernetes_secret_backend": VaultRule(
+        "vault:kubernetes/secretBackend:SecretBackend", "mount",
+        lambda a: _strip(a.get("path")), lambda a: _strip(a.get("path")),
+    ),
+    "vault_kubernetes_auth_backend_role": VaultRule("vault:kubernetes/authBackendRole:AuthBackendRole", "k8s-role", *_k8s_role),
+    "vault_jwt_auth_backend_role": VaultRule("vault:jwt/authBackendRole:AuthBackendRole", "jwt-role", *_jwt_role),
+    "vault_kubernetes_auth_backend_config": VaultRule(
+        "vault:kubernetes/authBackendConfig:AuthBackendConfig", "k8s-config", _k8s_config, _k8s_config
+    ),
+    "vault_database_secret_backend_static_role": VaultRule(
+        "vault:database/secretBackendStaticRole:SecretBackendStaticRole", "static-role", *_static_role
+    ),
+    "vault_database_secret_backend_connection": VaultRule(
+        "vault:database/secretBackendConnection:SecretBackendConnection", "db-connection", *_connection
+    ),
+    "vault_identity_group": VaultRule("vault:identity/group:Group", "group", lambda a: a.get("name"), lambda a: a.get("name")),
+}
+_VAULT_BY_TOKEN = {rule.pulumi_type: rule for rule in VAULT_RULES.values()}
+# Ids that are not the path: Terraform already holds them in `id`.
+_VAULT_ID_FROM_TF = frozenset({"vault_identity_group"})
+
+
+# ---------------------------------------------------------------- terraform side
+
+
+def tf_key(inst: TfInstance, zone_domains: dict[str, str]) -> TfKey | None:
+    """Identity + Pulumi import id of a Terraform instance, or None if no rule applies."""
+    attrs = inst.attributes
+    ref = k8s.tf_ref(inst)
+    if ref is not None:
+        return TfKey(Identity("k8s", ref.key()), ref.import_id())
+    if inst.type == "helm_release":
+        namespace = attrs.get("namespace") or "default"
+        return TfKey(Identity("helm", (namespace, attrs["name"])), f"{namespace}/{attrs['name']}")
+    if inst.type in ("cloudflare_record", "cloudflare_dns_record"):
+        return _dns_key(attrs, zone_domains)
+    if inst.type in VAULT_RULES:
+        return _vault_key(inst)
+    if inst.type in ("proxmox_vm_qemu", "proxmox_virtual_environment_vm"):
+        return _vm_key(attrs)
+    if inst.type in RANDOM_TYPES:
+        return _random_key(inst)
+    return None
+
+
+def _dns_key(attrs: Attrs, zone_domains: dict[str, str]) -> TfKey:
+    zone = str(attrs["zone_id"])
+    fqdn = fqdn_of(str(attrs.get("hostname") or attrs["name"]), zone_domains.get(zone))
+    content = str(attrs.get("content") or attrs.get("value") or "")
+    return TfKey(Identity("dns", (zone, fqdn, str(attrs["type"]).upper())), f"{zone}/{attrs['id']}", detail=content)
+
+
+def _vault_key(inst: TfInstance) -> TfKey | None:
+    rule = VAULT_RULES[inst.type]
+    path = rule.tf_path(inst.attributes)
+    if not path:
+        return None
+    import_id = str(inst.attributes["id"]) if inst.type in _VAULT_ID_FROM_TF else path
+    return TfKey(Identity("vault", (rule.label, path)), import_id)
+
+
+def _vm_key(attrs: Attrs) -> TfKey:
+    node = str(attrs.get("target_node") or attrs.get("node_name"))
+    vmid = str(attrs.get("vmid") or attrs.get("vm_id"))
+    return TfKey(Identity("proxmox", (node, vmid)), f"{node}/{vmid}")
+
+
+def _random_key(inst: TfInstance) -> TfKey:
+    attrs = inst.attributes
+    if inst.type == "random_id":
+        value = str(attrs["b64_url"])
+        import_id = f"{attrs['prefix']},{value}" if attrs.get("prefix") else value
+    else:
+        import_id = str(attrs["result"])
+    return TfKey(
+        Identity("random", (RANDOM_TYPES[inst.type], random_stem(inst))),
+        import_id,
+        secret_id=inst.type in SECRET_VALUED,
+    )
+
+
+def random_stem(inst: TfInstance) -> str:
+    """``random_password.secret_key`` -> ``secret-key``; ``db["a"]`` -> ``db-a``."""
+    stem = inst.name if inst.index is None else f"{inst.name}-{inst.index}"
+    return normalize_name(stem)
+
+
+def normalize_name(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def fqdn_of(name: str, domain: str | None) -> str:
+    name = name.lower().rstrip(".")
+    if not domain:
+        return name
+    if name == "@":
+        return domain
+    if name == domain or name.endswith("." + domain):
+        return name
+    return f"{name}.{domain}"
+
+
+def zone_domains_from(instances: list[TfInstance]) -> dict[str, str]:
+    """cloudflare v4 state holds both `name` and the computed FQDN `hostname`; the
+    difference is the zone's domain, needed to compare short and full record names."""
+    domains: dict[str, str] = {}
+    for inst in instances:
+        if inst.type != "cloudflare_record":
+            continue
+        name = str(inst.attributes.get("name") or "").lower().rstrip(".")
+        host = str(inst.attributes.get("hostname") or "").lower().rstrip(".")
+        if name == "@" and host:
+            domains[str(inst.attributes["zone_id"])] = host
+        elif host.startswith(name + ".") and host != name:
+            domains[str(inst.attributes["zone_id"])] = host[len(name) + 1 :]
+    return domains
+
+
+# ---------------------------------------------------------------- pulumi side
+
+
+def pulumi_identities(res: PulumiResource, zone_domains: dict[str, str]) -> list[tuple[Identity, str]]:
+    """Candidate identities of a Pulumi resource, best first, each with its detail."""
+    inputs = res.inputs
+    if k8s.is_k8s_object_token(res.type):
+        ref = k8s.pulumi_ref(res.type, inputs)
+        return [(Identity("k8s", ref.key()), "")] if ref else []
+    if res.type == HELM_RELEASE:
+        name = inputs.get("name")
+        return [(Identity("helm", (inputs.get("namespace") or "default", name)), "")] if name else []
+    if res.type == DNS_RECORD:
+        zone = str(inputs.get("zoneId"))
+        fqdn = fqdn_of(str(inputs.get("name")), zone_domains.get(zone))
+        detail = str(inputs.get("content") or "")
+        return [(Identity("dns", (zone, fqdn, str(inputs.get("type")).upper())), detail)]
+    if res.type in _VAULT_BY_TOKEN:
+        rule = _VAULT_BY_TOKEN[res.type]
+        path = rule.pulumi_path(inputs)
+        return [(Identity("vault", (rule.label, path)), "")] if path else []
+    if res.type == PROXMOX_VM:
+        return [(Identity("proxmox", (str(inputs.get("nodeName")), str(inputs.get("vmId")))), "")]
+    if res.type in RANDOM_TYPES.values():
+        return [(Identity("random", (res.type, stem)), "") for stem in _name_suffixes(res.name)]
+    return []
+
+
+def _name_suffixes(logical_name: str) -> list[str]:
+    """``tandoor-secret-key`` -> [``tandoor-secret-key``, ``secret-key``, ``key``]: a
+    component usually prefixes its children's names with its own."""
+    parts = normalize_name(logical_name).split("-")
+    return ["-".join(parts[i:]) for i in range(len(parts))]
+
+
+def expected_pulumi_type(inst: TfInstance) -> str | None:
+    """The Pulumi token family the Terraform type must land on (None: any k8s token)."""
+    if inst.type == "helm_release":
+        return HELM_RELEASE
+    if inst.type in ("cloudflare_record", "cloudflare_dns_record"):
+        return DNS_RECORD
+    if inst.type in VAULT_RULES:
+        return VAULT_RULES[inst.type].pulumi_type
+    if inst.type in ("proxmox_vm_qemu", "proxmox_virtual_environment_vm"):
+        return PROXMOX_VM
+    return RANDOM_TYPES.get(inst.type)

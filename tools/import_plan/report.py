@@ -1,0 +1,97 @@
+"""The operator-facing report (text) and its machine-readable twin (JSON).
+
+Neither ever contains a secret import id (random values): those appear only in the
+owner-only import file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .compare import IGNORED, REDACTED, REPLACE, UPDATE
+from .plan import Match, Plan
+
+
+def shown_id(match: Match) -> str:
+    return REDACTED if match.secret_id else match.import_id
+
+
+def summary(plan: Plan) -> dict[str, Any]:
+    total_tf = len(plan.matches) + len(plan.orphans) + len(plan.dropped)
+    live_tf = len(plan.matches) + len(plan.orphans)
+    return {
+        "terraform_instances": total_tf,
+        "matched": len(plan.matches),
+        "matched_pct": round(100.0 * len(plan.matches) / live_tf, 1) if live_tf else 100.0,
+        "replaced": sum(1 for m in plan.matches if m.replaces),
+        "updated": sum(1 for m in plan.matches if not m.replaces and any(d.effect == UPDATE for d in m.diffs)),
+        "orphaned": len(plan.orphans),
+        "created": len(plan.created),
+        "dropped": len(plan.dropped),
+        "accepted": list(plan.accepted),
+        "blocking": plan.blocking(),
+        "ok": plan.ok(),
+    }
+
+
+def to_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "stack": plan.stack,
+        "summary": summary(plan),
+        "matched": [
+            {
+                "address": m.tf.address,
+                "urn": m.pulumi.urn,
+                "type": m.pulumi.type,
+                "id": shown_id(m),
+                "typeMismatch": m.type_mismatch or None,
+                "diffs": [d.__dict__ for d in m.diffs],
+            }
+            for m in plan.matches
+        ],
+        "orphaned": [{"address": o.tf.address, "reason": o.reason} for o in plan.orphans],
+        "created": [{"urn": r.urn, "type": r.type} for r in plan.created],
+        "dropped": [i.address for i in plan.dropped],
+    }
+
+
+def to_text(plan: Plan) -> str:
+    s = summary(plan)
+    lines = [
+        f"import plan for stack {plan.stack}",
+        f"  terraform instances {s['terraform_instances']}, matched {s['matched']} ({s['matched_pct']}%), "
+        f"replaced {s['replaced']}, updated {s['updated']}, orphaned {s['orphaned']}, "
+        f"created {s['created']}, dropped {s['dropped']}",
+        "",
+        "MATCHED (imported, then `pulumi up` applies the diffs below)",
+    ]
+    for m in plan.matches:
+        lines.append(f"  {m.tf.address} -> {m.pulumi.type} {m.pulumi.name} id={shown_id(m)}")
+        if m.type_mismatch:
+            lines.append(f"      REPLACE: {m.type_mismatch}")
+        for d in m.diffs:
+            lines.append(f"      {d.effect.upper()}: {d.field}: terraform={d.terraform} pulumi={d.pulumi}")
+    lines.append("ORPHANED (Terraform-only: stays live, no longer managed)")
+    lines += [f"  {o.tf.address}: {o.reason}" for o in plan.orphans] or ["  none"]
+    lines.append("CREATED (Pulumi-only: created on first `pulumi up`; AlreadyExists if it is live)")
+    lines += [f"  {r.type} {r.name}" for r in plan.created] or ["  none"]
+    if plan.dropped:
+        lines.append("DROPPED (state-only Terraform resources, no live object)")
+        lines += [f"  {i.address}" for i in plan.dropped]
+    lines.append("")
+    lines.append(_verdict(plan))
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(plan: Plan) -> str:
+    if plan.ok():
+        accepted = f" (accepted: {', '.join(plan.accepted)})" if plan.accepted else ""
+        return f"RESULT: OK - nothing replaced or orphaned{accepted}"
+    return (
+        "RESULT: BLOCKED - would replace or orphan: "
+        + ", ".join(plan.blocking())
+        + "\n  fix the program, or pass --accept <address> for each one you have decided to lose"
+    )
+
+
+__all__ = ["to_text", "to_json", "summary", "REPLACE", "IGNORED"]
