@@ -1,0 +1,90 @@
+"""CyberChef: a static toolkit served at cc.<domain>, Anubis in front, parked by Sablier when idle."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.anubis import AnubisArgs, AnubisInstance
+from components.constants import TIER_AUX
+from components.ingress import IngressArgs, IngressFactory, Sablier
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, sablier_labels
+
+settings = ClusterSettings.load()
+NS = "cyberchef"
+SERVICE = "cc"
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+k8s.apps.v1.Deployment(
+    "cyberchef",
+    metadata={
+        "name": "cyberchef",
+        "namespace": NS,
+        "labels": {"app": "cyberchef", "tier": TIER_AUX, **sablier_labels("cyberchef")},
+        "annotations": {"reloader.stakater.com/search": "true"},
+    },
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "RollingUpdate"},
+        "selector": {"match_labels": {"app": "cyberchef"}},
+        "template": {
+            "metadata": {
+                "labels": {"app": "cyberchef"},
+                "annotations": {"diun.enable": "true", "diun.include_tags": r"^v\d+\.\d+\.\d+$"},
+            },
+            "spec": {"containers": [{
+                "name": "cyberchef",
+                "image": "mpepping/cyberchef:v9.55.0",
+                "ports": [{"container_port": 8000}],
+                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+            }]},
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
+)
+
+k8s.core.v1.Service(
+    "cyberchef-service",
+    metadata={"name": SERVICE, "namespace": NS, "labels": {"app": "cyberchef"}},
+    spec={"selector": {"app": "cyberchef"}, "ports": [{"name": "http", "port": 80, "target_port": 8000}]},
+    opts=ns_opts,
+)
+
+anubis = AnubisInstance(SERVICE, AnubisArgs(
+    namespace=NS,
+    target_url=f"http://{SERVICE}.{NS}.svc.cluster.local",
+    shared_store_url=f"redis://{settings.redis_host}:6379/5",
+), opts=ns_opts)
+
+ingress = IngressFactory(SERVICE, IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    auth="none",
+    auth_reason="Client-side tool with no accounts or stored data; Anubis' proof-of-work wall keeps crawlers off",
+    dns_type="proxied",
+    service_name=f"anubis-{SERVICE}",
+    port=8080,
+    sablier=Sablier(group="cyberchef"),
+    extra_middlewares=["traefik-x402@kubernetescrd"],
+    anti_ai_scraping=False,
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "CyberChef",
+        "gethomepage.dev/description": "Data transformation toolkit",
+        "gethomepage.dev/icon": "cyberchef.png",
+        "gethomepage.dev/group": "Development & CI",
+        "gethomepage.dev/pod-selector": "",
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
