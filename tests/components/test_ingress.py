@@ -1,0 +1,170 @@
+"""IngressFactory: chain, annotations and records per mode, and every rejected input."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import constants as c
+from components.errors import ArgumentError
+from components.ingress import (
+    IngressArgs, IngressFactory, Sablier, dns_records, ingress_annotations, middleware_chain, parse_body_size,
+)
+from components.settings import DnsTarget
+
+DNS = DnsTarget()
+
+
+def args(**overrides) -> IngressArgs:
+    base = dict(namespace="apps", tls_secret_name="tls-secret", root_domain="viktorbarzin.me", dns=DNS)
+    if overrides.get("auth") in ("app", "none") and "auth_reason" not in overrides:
+        base["auth_reason"] = "own login"
+    return IngressArgs(**{**base, **overrides})
+
+
+BASE = [c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_RATE_LIMIT, c.MW_CSP_HEADERS]
+
+
+@pytest.mark.parametrize("auth, expected_tail", [
+    ("required", [c.MW_FORWARD_AUTH]),
+    ("public", [c.MW_FORWARD_AUTH_PUBLIC]),
+    ("app", [c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS]),
+    ("none", [c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS]),
+])
+def test_chain_per_auth_mode(auth, expected_tail):
+    assert middleware_chain("svc", args(auth=auth)) == BASE + expected_tail
+
+
+def test_full_chain_order_with_every_option():
+    chain = middleware_chain("web", args(
+        auth="required", service_name="anubis-web", anti_ai_scraping=True, allow_local_access_only=True,
+        sablier=Sablier(), custom_content_security_policy="default-src 'self'", max_body_size="5g",
+        extra_middlewares=["traefik-home-lans-only@kubernetescrd", c.MW_RETRY],
+    ))
+    assert chain == [
+        c.MW_REAL_IP, c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_RATE_LIMIT, c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS,
+        c.MW_FORWARD_AUTH, c.MW_LOCAL_ONLY, "apps-sablier-web@kubernetescrd", "apps-custom-csp-web@kubernetescrd",
+        "apps-buffering-web@kubernetescrd", "traefik-home-lans-only@kubernetescrd",
+    ]
+
+
+def test_rate_limit_skip_and_anti_ai_override():
+    chain = middleware_chain("svc", args(auth="none", skip_default_rate_limit=True, anti_ai_scraping=False,
+                                         extra_middlewares=["traefik-svc-rate-limit@kubernetescrd"]))
+    assert chain == [c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_CSP_HEADERS, "traefik-svc-rate-limit@kubernetescrd"]
+
+
+def test_required_annotations_carry_groups_and_posture():
+    ann = ingress_annotations("grafana", args(namespace="monitoring", allowed_groups=["A", "B"], dns_type="internal"))
+    assert ann[c.ALLOWED_GROUPS_ANNOTATION] == "A,B"
+    assert ann[c.AUTH_ANNOTATION] == "required"
+    assert c.AUTH_REASON_ANNOTATION not in ann
+    assert ann["gethomepage.dev/group"] == "Infrastructure"
+    assert ann["gethomepage.dev/href"] == "https://grafana.viktorbarzin.me"
+    assert ann[c.DNS_TYPE_ANNOTATION] == "internal"
+    assert c.EXTERNAL_MONITOR_ANNOTATION not in ann  # internal records are not reachable from outside
+
+
+@pytest.mark.parametrize("auth", ["app", "none", "public"])
+def test_non_required_modes_have_no_allowed_groups(auth):
+    ann = ingress_annotations("x", args(auth=auth))
+    assert c.ALLOWED_GROUPS_ANNOTATION not in ann
+    assert ann[c.AUTH_ANNOTATION] == auth
+
+
+def test_extra_annotations_override_homepage_defaults_and_homepage_can_be_off():
+    ann = ingress_annotations("my-app", args(extra_annotations={"gethomepage.dev/name": "Mine"}))
+    assert ann["gethomepage.dev/name"] == "Mine" and ann["gethomepage.dev/icon"] == "myapp.png"
+    assert not any(k.startswith("gethomepage") for k in ingress_annotations("x", args(homepage_enabled=False)))
+
+
+@pytest.mark.parametrize("dns_type, monitor, expected", [
+    ("proxied", None, {c.EXTERNAL_MONITOR_ANNOTATION: "true"}),
+    ("non-proxied", None, {c.EXTERNAL_MONITOR_ANNOTATION: "true"}),
+    ("internal", None, {}),
+    ("none", None, {}),
+    ("none", False, {c.EXTERNAL_MONITOR_ANNOTATION: "false"}),
+    ("internal", True, {c.EXTERNAL_MONITOR_ANNOTATION: "true"}),
+])
+def test_external_monitor_follows_dns_type(dns_type, monitor, expected):
+    ann = ingress_annotations("x", args(dns_type=dns_type, external_monitor=monitor))
+    got = {k: v for k, v in ann.items() if k.startswith("uptime.")}
+    assert got == expected
+
+
+@pytest.mark.parametrize("dns_type, host, expected", [
+    ("proxied", None, []),
+    ("proxied", "viktorbarzin.me", [("viktorbarzin.me", "CNAME", f"{DNS.tunnel_id}.cfargotunnel.com", True)]),
+    ("non-proxied", None, [("x.viktorbarzin.me", "A", DNS.public_ip, False),
+                           ("x.viktorbarzin.me", "AAAA", DNS.public_ipv6, False)]),
+    ("internal", None, [("x.viktorbarzin.me", "A", DNS.internal_lb_ip, False)]),
+    ("none", None, []),
+])
+def test_dns_records_per_type(dns_type, host, expected):
+    records = dns_records("x", args(dns_type=dns_type, full_host=host))
+    assert [(r.name, r.type, r.content, r.proxied) for r in records] == expected
+
+
+@pytest.mark.parametrize("text, size", [("5g", 5 * 1024**3), ("50m", 50 * 1024**2), ("1024k", 1024 * 1024),
+                                        ("42", 42), ("2G", 2 * 1024**3)])
+def test_body_size_parsing(text, size):
+    assert parse_body_size(text) == size
+
+
+BAD = [
+    ({"auth": "optional"}, "auth"),
+    ({"auth": "app", "auth_reason": ""}, "auth_reason"),
+    ({"auth": "none", "auth_reason": "   "}, "auth_reason"),
+    ({"dns_type": "cname"}, "dns_type"),
+    ({"max_body_size": "5 GB"}, "max_body_size"),
+    ({"max_body_size": "1t"}, "max_body_size"),
+    ({"port": 0}, "port"),
+    ({"port": "80"}, "port"),
+    ({"ingress_path": "/"}, "ingress_path"),
+    ({"ingress_path": ["api"]}, "ingress_path"),
+    ({"allowed_groups": []}, "allowed_groups"),
+    ({"allowed_groups": "Home Server Admins"}, "allowed_groups"),
+    ({"allowed_groups": ["A,B"]}, "allowed_groups"),
+    ({"extra_middlewares": "traefik-x@kubernetescrd"}, "extra_middlewares"),
+    ({"extra_middlewares": ["no-provider"]}, "extra_middlewares"),
+    ({"namespace": "Bad_NS"}, "namespace"),
+    ({"host": "a", "full_host": "a.b"}, "host"),
+    ({"sablier": {"group": "x"}}, "sablier"),
+    ({"tls_secret_name": ""}, "tls_secret_name"),
+]
+
+
+@pytest.mark.parametrize("overrides, argument", BAD, ids=[a for _, a in BAD])
+def test_bad_inputs_are_rejected_naming_the_argument(overrides, argument):
+    with pytest.raises(ArgumentError) as err:
+        args(**overrides)
+    assert err.value.argument == argument
+    assert f"'{argument}'" in str(err.value) and "IngressFactory" in str(err.value)
+
+
+@pytest.mark.parametrize("field, value", [("strategy", "lazy"), ("theme", "neon"), ("session_duration", "3 hours")])
+def test_bad_sablier_values(field, value):
+    with pytest.raises(ArgumentError, match=f"sablier.{field}"):
+        Sablier(**{field: value})
+
+
+def test_component_creates_ingress_middlewares_and_records(run_mocked):
+    recorded = run_mocked(lambda: IngressFactory("blog", args(
+        namespace="website", full_host="viktorbarzin.me", dns_type="proxied", auth="none",
+        sablier=Sablier(strategy="blocking"), max_body_size="50m", external_name="blog",
+    )))
+    ingress = recorded.k8s("Ingress", "blog")
+    assert ingress.parent and ingress.parent.endswith("homelab:k8s:Ingress::blog")
+    spec = ingress.inputs["spec"]
+    assert spec["rules"][0]["host"] == "viktorbarzin.me" and spec["tls"][0]["secretName"] == "tls-secret"
+    assert spec["ingressClassName"] == "traefik"
+    buffering = recorded.k8s("Middleware", "buffering-blog").inputs
+    assert buffering["spec"] == {"buffering": {"maxRequestBodyBytes": 50 * 1024**2}}
+    sablier = recorded.k8s("Middleware", "sablier-blog").inputs["spec"]["plugin"]["sablier"]
+    assert sablier["blocking"] == {"timeout": "5m"} and "dynamic" not in sablier and sablier["failOpen"] is True
+    [record] = recorded.of_type("cloudflare:index/dnsRecord:DnsRecord")
+    assert (record.inputs["name"], record.inputs["type"], record.inputs["proxied"]) == ("viktorbarzin.me", "CNAME", True)
+    service = recorded.k8s("Service", "blog").inputs["spec"]
+    assert service["type"] == "ExternalName"
+    names = sorted(r.name for r in recorded.resources)
+    assert names == sorted(["blog", "blog-ingress", "blog-buffering", "blog-sablier", "blog-dns-proxied",
+                            "blog-external-service"])
