@@ -87,6 +87,10 @@ def _unknowable(value: Any) -> bool:
     return SECRET in text or UNKNOWN in text
 
 
+def _as_map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _show(value: Any, secret: bool) -> str:
     if secret:
         return REDACTED
@@ -230,8 +234,11 @@ def _data_checks(a: dict[str, Any], pu: dict[str, Any], kind: str) -> list[Check
     """Only key sets and (for ConfigMaps) whether a value changed; values never shown."""
     secret = kind == "Secret"
     checks = [Check("type", a.get("type") or "Opaque", pu.get("type"), REPLACE)] if secret else []
-    tf_data = {**(a.get("data") or {}), **(a.get("binary_data") or {})}
-    pu_data = {**(pu.get("data") or {}), **(pu.get("stringData") or {}), **(pu.get("binaryData") or {})}
+    tf_data = {**_as_map(a.get("data")), **_as_map(a.get("binary_data"))}
+    pu_parts = [pu.get(k) for k in ("data", "stringData", "binaryData")]
+    if any(isinstance(part, str) for part in pu_parts):  # whole map is "[secret]"/"[unknown]"
+        return checks
+    pu_data = {k: v for part in pu_parts for k, v in _as_map(part).items()}
     if pu_data:
         checks.append(Check("data (keys)", sorted(tf_data), sorted(pu_data)))
         if not secret:
