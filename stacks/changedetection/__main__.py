@@ -1,0 +1,119 @@
+"""changedetection.io with a sockpuppetbrowser (Chrome) sidecar; JSON datastore on NFS."""
+
+import base64
+import json
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.external_secret import ExternalSecret, ExternalSecretArgs
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env
+
+settings = ClusterSettings.load()
+NS = "changedetection"
+SECRETS = "changedetection-secrets"
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+secrets = ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["changedetection"]), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+data = NfsVolume("changedetection-data-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
+                                                           nfs_path="/srv/nfs/changedetection", storage="8Gi"), opts=ns_opts)
+
+# The Homepage widget's API key lives in Vault (homepage_credentials, a JSON document) and
+# reaches the ingress annotation through the Secret ESO syncs; read, never managed here.
+synced = k8s.core.v1.Secret.get("changedetection-secrets-synced", f"{NS}/{SECRETS}",
+                                opts=pulumi.ResourceOptions(depends_on=[secrets]))
+
+
+def _widget_key(secret_data: dict | None) -> str:
+    raw = (secret_data or {}).get("homepage_credentials")
+    if raw is None:
+        if pulumi.runtime.is_dry_run():
+            return ""
+        raise KeyError(f"{NS}/{SECRETS} has no homepage_credentials key (Vault secret/changedetection)")
+    return json.loads(base64.b64decode(raw))["changedetection"]["api_key"]
+
+
+widget_key = pulumi.Output.secret(synced.data.apply(_widget_key))
+
+browser = {
+    "name": "sockpuppetbrowser",
+    "image": "dgtlmoon/sockpuppetbrowser:latest",
+    "image_pull_policy": "IfNotPresent",
+    "ports": [{"name": "ws", "container_port": 3000, "protocol": "TCP"}],
+    "security_context": {"capabilities": {"add": ["SYS_ADMIN"]}},
+    "resources": {"requests": {"cpu": "25m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
+}
+app = {
+    "name": "changedetection",
+    "image": "ghcr.io/dgtlmoon/changedetection.io:latest",
+    "env": env({"PLAYWRIGHT_DRIVER_URL": "ws://localhost:3000", "BASE_URL": f"https://changedetection.{settings.root_domain}",
+                "LOGGER_LEVEL": "WARNING", "TZ": "Europe/Sofia"}),
+    "volume_mounts": [{"name": "data", "mount_path": "/datastore"}],
+    "ports": [{"name": "http", "container_port": 5000, "protocol": "TCP"}],
+    "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+}
+
+k8s.apps.v1.Deployment(
+    "changedetection",
+    metadata={
+        "name": "changedetection",
+        "namespace": NS,
+        "labels": {"app": "changedetection", "tier": c.TIER_AUX},
+        "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
+    },
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "Recreate"},
+        "selector": {"match_labels": {"app": "changedetection"}},
+        "template": {
+            "metadata": {"labels": {"app": "changedetection"}},
+            "spec": {
+                "containers": [browser, app],
+                "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace],
+                                ignore_changes=deployment_ignore_changes(keel=True, keel_containers=(0, 1))),
+)
+
+k8s.core.v1.Service(
+    "changedetection-service",
+    metadata={"name": "changedetection", "namespace": NS, "labels": {"app": "changedetection"}},
+    spec={"selector": {"app": "changedetection"}, "ports": [{"port": 80, "target_port": 5000}]},
+    opts=ns_opts,
+)
+
+ingress = IngressFactory("changedetection", IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    auth="required",
+    dns_type="proxied",
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "Changedetection",
+        "gethomepage.dev/description": "Website change monitor",
+        "gethomepage.dev/icon": "changedetection.png",
+        "gethomepage.dev/group": "Automation",
+        "gethomepage.dev/pod-selector": "",
+        "gethomepage.dev/widget.type": "changedetectionio",
+        "gethomepage.dev/widget.url": "http://changedetection.changedetection.svc.cluster.local",
+        "gethomepage.dev/widget.key": widget_key,
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)

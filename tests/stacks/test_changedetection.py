@@ -1,0 +1,43 @@
+"""changedetection: the objects an outage would be about."""
+
+from components import constants as c
+
+
+def test_ingress_is_behind_authentik_with_homepage_widget(synth_stack):
+    stack = synth_stack("changedetection")
+    ingress = stack.k8s("Ingress", "changedetection", "changedetection")["inputs"]
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations[c.AUTH_ANNOTATION] == "required"
+    assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == "Home Server Admins"
+    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
+    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["gethomepage.dev/widget.type"] == "changedetectionio"
+    # The widget API key comes from the ESO-synced Secret and never appears in plain text.
+    assert annotations["gethomepage.dev/widget.key"] == "[secret]"
+    assert ingress["spec"]["rules"][0]["host"] == "changedetection.viktorbarzin.me"
+
+
+def test_deployment_runs_browser_sidecar_and_app(synth_stack):
+    stack = synth_stack("changedetection")
+    deployment = stack.k8s("Deployment", "changedetection", "changedetection")
+    pod = deployment["inputs"]["spec"]["template"]["spec"]
+    browser, app = pod["containers"]
+    assert browser["image"] == "dgtlmoon/sockpuppetbrowser:latest"
+    assert browser["securityContext"]["capabilities"]["add"] == ["SYS_ADMIN"]
+    assert app["image"] == "ghcr.io/dgtlmoon/changedetection.io:latest"
+    assert {e["name"]: e["value"] for e in app["env"]}["PLAYWRIGHT_DRIVER_URL"] == "ws://localhost:3000"
+    assert app["volumeMounts"] == [{"name": "data", "mountPath": "/datastore"}]
+    assert pod["volumes"][0]["persistentVolumeClaim"]["claimName"] == "changedetection-data-nfs"
+    assert deployment["inputs"]["spec"]["strategy"] == {"type": "Recreate"}
+    ignored = deployment["options"]["ignoreChanges"]
+    assert "spec.template.spec.containers[1].image" in ignored
+
+
+def test_secrets_tls_and_datastore(synth_stack):
+    stack = synth_stack("changedetection")
+    es = stack.k8s("ExternalSecret", "changedetection-secrets", "changedetection")["inputs"]
+    assert es["spec"]["dataFrom"] == [{"extract": {"key": "changedetection"}}]
+    assert stack.k8s("Secret", "tls-secret", "changedetection")["inputs"]["type"] == "kubernetes.io/tls"
+    pv = stack.k8s("PersistentVolume", "changedetection-data-nfs")["inputs"]
+    assert pv["spec"]["csi"]["volumeAttributes"]["share"] == "/srv/nfs/changedetection"
+    assert pv["spec"]["capacity"]["storage"] == "8Gi"
