@@ -1,0 +1,109 @@
+"""Navidrome music streaming: Subsonic API for mobile clients, libraries mounted read-only from NFS."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.external_secret import ExternalSecret, ExternalSecretArgs
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env
+
+settings = ClusterSettings.load()
+config = pulumi.Config()
+NS = "navidrome"
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+ExternalSecret("navidrome-secrets", ExternalSecretArgs(namespace=NS, extract=["navidrome"]), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+# Homepage widget login (Vault secret/navidrome: homepage_credentials), kept as secret stack config.
+if pulumi.runtime.is_dry_run():
+    widget = config.get_secret_object("homepageCredentials") or pulumi.Output.secret(
+        {"navidrome": {"user": "PLACEHOLDER", "token": "PLACEHOLDER", "salt": "PLACEHOLDER"}})
+else:
+    widget = config.require_secret_object("homepageCredentials")
+
+data = k8s.core.v1.PersistentVolumeClaim(
+    "navidrome-data-proxmox",
+    metadata={"name": "navidrome-data-proxmox", "namespace": NS, "annotations": {
+        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
+        "resize.topolvm.io/storage_limit": "5Gi",
+        # The claim binds only when the pod is scheduled; do not wait for it (upstream wait_until_bound=false).
+        "pulumi.com/skipAwait": "true"}},
+    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
+          "resources": {"requests": {"storage": "1Gi"}}},
+    # The autoresizer grows the request; a claim cannot shrink back.
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=["spec.resources.requests"]),
+)
+libraries = {
+    name: NfsVolume(f"navidrome-{name}", NfsVolumeArgs(namespace=NS, nfs_server=server, nfs_path=path), opts=ns_opts)
+    for name, server, path in [
+        ("music", "192.168.1.13", "/volume1/music"),
+        ("lidarr-host", settings.nfs_server, "/srv/nfs/servarr/lidarr"),
+        ("freedify-host", settings.nfs_server, "/srv/nfs/freedify-music"),
+    ]
+}
+
+k8s.apps.v1.Deployment(
+    "navidrome",
+    metadata={"name": "navidrome", "namespace": NS, "labels": {"app": "navidrome", "tier": c.TIER_AUX},
+              "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "Recreate"},
+        "selector": {"match_labels": {"app": "navidrome"}},
+        "template": {"metadata": {"labels": {"app": "navidrome"}}, "spec": {
+            "containers": [{
+                "name": "navidrome", "image": "deluan/navidrome:latest",
+                "volume_mounts": [
+                    {"name": "data", "mount_path": "/data"},
+                    {"name": "music", "mount_path": "/music", "read_only": True},
+                    {"name": "lidarr", "mount_path": "/lidarr", "read_only": True},
+                    {"name": "freedify", "mount_path": "/freedify-music", "read_only": True},
+                ],
+                "env": env({"ND_SCANSCHEDULE": "0"}),
+                "ports": [{"name": "http", "container_port": 4533, "protocol": "TCP"}],
+                "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "384Mi"}},
+            }],
+            "volumes": [
+                {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
+                {"name": "music", "persistent_volume_claim": {"claim_name": libraries["music"].claim_name}},
+                {"name": "lidarr", "persistent_volume_claim": {"claim_name": libraries["lidarr-host"].claim_name}},
+                {"name": "freedify", "persistent_volume_claim": {"claim_name": libraries["freedify-host"].claim_name}},
+            ],
+        }},
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+k8s.core.v1.Service(
+    "navidrome-service",
+    metadata={"name": "navidrome", "namespace": NS, "labels": {"app": "navidrome"}},
+    spec={"selector": {"app": "navidrome"}, "ports": [{"port": 80, "target_port": 4533}]},
+    opts=ns_opts,
+)
+
+ingress = IngressFactory("navidrome", IngressArgs(
+    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+    auth="app",
+    auth_reason="Navidrome's own user/password login gates the UI and the Subsonic /rest API; mobile "
+                "Subsonic clients cannot follow a forward-auth redirect",
+    dns_type="proxied",
+    extra_annotations={
+        "gethomepage.dev/enabled": "true", "gethomepage.dev/name": "Navidrome",
+        "gethomepage.dev/description": "Music streaming", "gethomepage.dev/icon": "navidrome.png",
+        "gethomepage.dev/group": "Media & Entertainment", "gethomepage.dev/pod-selector": "",
+        "gethomepage.dev/widget.type": "navidrome",
+        "gethomepage.dev/widget.url": "http://navidrome.navidrome.svc.cluster.local",
+        **{f"gethomepage.dev/widget.{k}": widget.apply(lambda w, k=k: w["navidrome"][k]) for k in ("user", "token", "salt")},
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
