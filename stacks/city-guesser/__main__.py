@@ -1,0 +1,75 @@
+"""City Guesser: a small geography game behind Authentik, scaled to zero by Sablier when idle."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.constants import TIER_AUX
+from components.ingress import IngressArgs, IngressFactory, Sablier
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, sablier_labels
+
+settings = ClusterSettings.load()
+NS = APP = "city-guesser"
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+k8s.apps.v1.Deployment(
+    APP,
+    metadata={
+        "name": APP,
+        "namespace": NS,
+        # ready-after 5s: Traefik's endpoint list catches up before the held request is released.
+        "labels": {"run": APP, "tier": TIER_AUX, **sablier_labels(APP)},
+        "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
+    },
+    spec={
+        "replicas": 1,
+        "selector": {"match_labels": {"run": APP}},
+        "template": {
+            "metadata": {"labels": {"run": APP}},
+            "spec": {"containers": [{
+                "name": APP,
+                "image": "viktorbarzin/city-guesser:latest",
+                "ports": [{"container_port": 80}],
+                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+            }]},
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
+)
+
+k8s.core.v1.Service(
+    "city-guesser-service",
+    metadata={"name": APP, "namespace": NS, "labels": {"run": APP}},
+    spec={"selector": {"run": APP}, "ports": [{"name": "http", "port": 80, "target_port": 80}]},
+    opts=ns_opts,
+)
+
+ingress = IngressFactory(APP, IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    auth="required",
+    dns_type="proxied",
+    sablier=Sablier(group=APP),
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "City Guesser",
+        "gethomepage.dev/description": "Geography game",
+        "gethomepage.dev/icon": "mdi-earth",
+        "gethomepage.dev/group": "Other",
+        "gethomepage.dev/pod-selector": "",
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
