@@ -11,17 +11,6 @@ import pytest
 
 from tools.ops import stub_pulumi
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text()
-
-
-def fixture_events(name: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in fixture_text(name).splitlines() if line.strip()]
-
-
 class Repo:
     """A throwaway repository laid out like this one (stacks/<name>/Pulumi.yaml + stack.yaml)."""
 
