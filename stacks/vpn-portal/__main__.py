@@ -1,0 +1,99 @@
+"""VPN portal: UI behind Authentik plus a token-checked /sub endpoint for VPN client apps."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_AUX
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env
+
+settings = ClusterSettings.load()
+NS = "vpn-portal"
+HOST = f"vpn.{settings.root_domain}"
+IMAGE = f"ghcr.io/viktorbarzin/vpn-portal:{pulumi.Config().get('imageTag') or 'latest'}"
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+# Vault's kubernetes-auth role `vpn-portal` is bound to this account (read/write secret/vpn-portal).
+k8s.core.v1.ServiceAccount("vpn-portal-sa", metadata={"name": "vpn-portal", "namespace": NS}, opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+probe = {"http_get": {"path": "/", "port": 3000}}
+k8s.apps.v1.Deployment(
+    "vpn-portal",
+    metadata={
+        "name": "vpn-portal",
+        "namespace": NS,
+        "labels": {"app": "vpn-portal", "tier": TIER_AUX},
+        "annotations": {IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL},
+    },
+    spec={
+        "replicas": 1,
+        "selector": {"match_labels": {"app": "vpn-portal"}},
+        "template": {
+            "metadata": {"labels": {"app": "vpn-portal"}},
+            "spec": {
+                "service_account_name": "vpn-portal",
+                "containers": [{
+                    "name": "vpn-portal",
+                    "image": IMAGE,
+                    "ports": [{"container_port": 3000}],
+                    # The app logs in to Vault with its service-account token at runtime.
+                    "env": env({
+                        "VAULT_ADDR": "http://vault-active.vault.svc.cluster.local:8200",
+                        "VAULT_K8S_ROLE": "vpn-portal",
+                        "VAULT_KV_MOUNT": "secret",
+                        "VAULT_PORTAL_PATH": "vpn-portal",
+                        "PORT": "3000",
+                    }),
+                    "resources": {"requests": {"cpu": "20m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+                    "readiness_probe": {**probe, "initial_delay_seconds": 5, "period_seconds": 10},
+                    "liveness_probe": {**probe, "initial_delay_seconds": 15, "period_seconds": 30},
+                }],
+                "image_pull_secrets": [{"name": "ghcr-credentials"}],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+
+k8s.core.v1.Service(
+    "vpn-portal-service",
+    metadata={"name": "vpn-portal", "namespace": NS, "labels": {"app": "vpn-portal"}},
+    spec={"selector": {"app": "vpn-portal"}, "ports": [{"port": 80, "target_port": 3000}]},
+    opts=ns_opts,
+)
+
+# The vpn.<domain> A record is managed with the other non-proxied names, hence dns_type none.
+common = dict(namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain,
+              dns=settings.dns, dns_type="none", external_monitor=False, full_host=HOST,
+              service_name="vpn-portal", port=80)
+ui = IngressFactory("vpn-portal", IngressArgs(
+    **common,
+    auth="required",
+    extra_annotations={
+        "gethomepage.dev/description": "Self-service VPN config portal",
+        "gethomepage.dev/icon": "wireguard.png",
+        "gethomepage.dev/name": "VPN Portal",
+        "gethomepage.dev/group": "Identity & Security",
+    },
+), opts=ns_opts)
+IngressFactory("vpn-portal-sub", IngressArgs(
+    **common,
+    auth="none",
+    auth_reason="Subscription feed polled by VPN client apps that cannot do an OIDC login; the app checks the per-user token",
+    anti_ai_scraping=False,
+    homepage_enabled=False,
+    ingress_path=["/sub"],
+    # Unauthenticated path: drop any client-sent X-authentik-* so identity cannot be spoofed.
+    extra_middlewares=["traefik-strip-auth-headers@kubernetescrd"],
+), opts=ns_opts)
+
+pulumi.export("host", ui.host)
