@@ -1,0 +1,378 @@
+"""Traefik (Tier 0 edge): the ingress controller, every shared Middleware the fleet's
+routers name, the forward-auth / bot-block / x402 shims, error pages and the catch-all."""
+
+import hashlib
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_vault as vault
+
+from components.constants import TIER_CORE
+from components.helm import HelmRelease, HelmReleaseArgs
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.traefik_middleware import (
+    AUTHENTIK_RESPONSE_HEADERS, TraefikMiddleware, TraefikMiddlewareArgs, errors_spec,
+    forward_auth_spec, ip_allow_list_spec, rate_limit_spec,
+)
+from components.workload import deployment_ignore_changes, env
+from traefik_values import traefik_values
+
+settings = ClusterSettings.load()
+HERE = Path(__file__).resolve().parent
+NS = "traefik"
+TRAEFIK_API = "traefik.io/v1alpha1"
+# The Cloudflare tunnel pods' CIDR: the only peer whose client-IP headers the plugins trust.
+CLOUDFLARED_POD_CIDR = "10.10.0.0/16"
+# Private and CGNAT ranges the x402 gateway never charges (mirrors the Anubis trusted list).
+TRUSTED_LOCAL_CIDRS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fe80::/10"
+# Deployments here: Kyverno's dnsConfig, Keel's annotations/tag and the tier label are live-owned.
+PROXY_IGNORE = deployment_ignore_changes(keel=True, extra=['metadata.labels["tier"]'])
+
+
+def vault_field(path: str, key: str, *, default: str | None = None) -> pulumi.Output[str]:
+    """One field of `secret/<path>`, read at deploy time like upstream's data source.
+
+    Offline previews get a marked placeholder; a real run without the field fails unless a
+    default is given.
+    """
+    data = vault.kv.get_secret_v2_output(mount="secret", name=path).data
+
+    def pick(values):
+        if values and key in values:
+            return values[key]
+        if default is not None:
+            return default
+        if pulumi.runtime.is_dry_run():
+            return f"{PLACEHOLDER_MARKER}: secret/{path} {key}"
+        raise RuntimeError(f"Vault secret/{path} has no field {key!r}")
+
+    return pulumi.Output.secret(data.apply(pick))
+
+
+# --- namespace, release, certificate -----------------------------------------------------
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={
+    "app.kubernetes.io/name": "traefik",
+    "app.kubernetes.io/instance": "traefik",
+    "keel.sh/enrolled": "true",
+}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+release = HelmRelease("traefik", HelmReleaseArgs(
+    namespace=NS,
+    repository="https://traefik.github.io/charts",
+    chart="traefik",
+    # Pinned on purpose: chart 41 rejects the `logs` values key; bump with a values migration.
+    version="40.2.0",
+    timeout=600,
+    values=traefik_values(
+        load_plugin_file=lambda rel: load_payload(HERE, f"plugins/{rel}"),
+        lb_ip=settings.dns.internal_lb_ip,
+    ),
+), opts=ns_opts)
+after_release = pulumi.ResourceOptions(depends_on=[release])
+
+certificate, private_key = tls_material()
+tls = TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                            certificate=certificate, private_key=private_key), opts=ns_opts)
+
+
+# --- small shared building blocks ----------------------------------------------------------
+def service(name: str, ports: list[dict], *, selector: dict, labels: dict | None = None,
+            annotations: dict | None = None) -> k8s.core.v1.Service:
+    metadata: dict = {"name": name, "namespace": NS, "labels": labels or {"app": name}}
+    if annotations:
+        metadata["annotations"] = annotations
+    return k8s.core.v1.Service(name, metadata=metadata, spec={"selector": selector, "ports": ports}, opts=ns_opts)
+
+
+def http_probe(path: str, port, initial_delay: int, period: int) -> dict:
+    return {"http_get": {"path": path, "port": port}, "initial_delay_seconds": initial_delay, "period_seconds": period}
+
+
+def spread(app: str, when_unsatisfiable: str = "DoNotSchedule") -> list[dict]:
+    return [{"max_skew": 1, "topology_key": "kubernetes.io/hostname", "when_unsatisfiable": when_unsatisfiable,
+             "label_selector": {"match_labels": {"app": app}}}]
+
+
+def small_proxy(name: str, *, container: str = "nginx", image: str, port: int, memory: str, cpu: str = "5m", env_vars: list | None = None,
+                volume_mounts: list | None = None, volumes: list | None = None,
+                pod_annotations: dict | None = None, annotations: dict | None = None) -> k8s.apps.v1.Deployment:
+    """Two spread replicas, surge-only rollouts, /healthz probes: the shape of every helper pod here."""
+    spec: dict = {
+        "name": container,
+        "image": image,
+        "ports": [{"container_port": port}],
+        "liveness_probe": http_probe("/healthz", port, 3, 10),
+        "readiness_probe": http_probe("/healthz", port, 2, 5),
+        "resources": {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": memory}},
+    }
+    if env_vars:
+        spec["env"] = env_vars
+    if volume_mounts:
+        spec["volume_mounts"] = volume_mounts
+    template_meta: dict = {"labels": {"app": name}}
+    if pod_annotations:
+        template_meta["annotations"] = pod_annotations
+    pod_spec: dict = {"topology_spread_constraints": spread(name), "containers": [spec]}
+    if volumes:
+        pod_spec["volumes"] = volumes
+    metadata: dict = {"name": name, "namespace": NS, "labels": {"app": name}}
+    if annotations:
+        metadata["annotations"] = annotations
+    return k8s.apps.v1.Deployment(
+        name,
+        metadata=metadata,
+        spec={
+            "replicas": 2,
+            "strategy": {"type": "RollingUpdate", "rolling_update": {"max_unavailable": 0, "max_surge": 1}},
+            "selector": {"match_labels": {"app": name}},
+            "template": {"metadata": template_meta, "spec": pod_spec},
+        },
+        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=PROXY_IGNORE),
+    )
+
+
+def middleware(name: str, spec: dict, *, force_conflicts: bool = False, depends_on: list | None = None) -> TraefikMiddleware:
+    return TraefikMiddleware(name, TraefikMiddlewareArgs(namespace=NS, spec=spec, force_conflicts=force_conflicts),
+                             opts=pulumi.ResourceOptions(depends_on=[release, *(depends_on or [])]))
+
+
+def traefik_object(kind: str, name: str, spec: dict, *, depends_on: list | None = None) -> k8s.apiextensions.CustomResource:
+    return k8s.apiextensions.CustomResource(
+        f"{kind.lower()}-{name}", api_version=TRAEFIK_API, kind=kind,
+        metadata={"name": name, "namespace": NS}, spec=spec,
+        opts=pulumi.ResourceOptions(depends_on=[release, *(depends_on or [])]))
+
+
+# --- dashboard -----------------------------------------------------------------------------
+service("traefik-dashboard", [{"name": "http", "port": 8080, "target_port": 8080, "protocol": "TCP"}],
+        selector={"app.kubernetes.io/name": "traefik"})
+IngressFactory("traefik", IngressArgs(
+    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+    service_name="traefik-dashboard", host="traefik", port=8080, auth="required", dns_type="non-proxied",
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "Traefik",
+        "gethomepage.dev/description": "Reverse proxy & ingress",
+        "gethomepage.dev/icon": "traefik.png",
+        "gethomepage.dev/group": "Core Platform",
+        "gethomepage.dev/pod-selector": "",
+    },
+), opts=ns_opts)
+
+# --- auth-proxy: Authentik forward-auth with an emergency basic-auth fallback ---------------
+htpasswd = vault_field("platform", "auth_fallback_htpasswd")
+auth_proxy_conf = load_payload(HERE, "auth-proxy.conf")
+k8s.core.v1.Secret("auth-proxy-htpasswd", metadata={"name": "auth-proxy-htpasswd", "namespace": NS},
+                   string_data={"htpasswd": htpasswd}, opts=ns_opts)
+k8s.core.v1.ConfigMap("auth-proxy-config", metadata={"name": "auth-proxy-config", "namespace": NS},
+                      data={"default.conf": auth_proxy_conf}, opts=ns_opts)
+k8s.core.v1.ConfigMap("auth-proxy-fallback", metadata={"name": "auth-proxy-fallback", "namespace": NS},
+                      data={"ok": "authenticated"}, opts=ns_opts)
+small_proxy(
+    "auth-proxy", image="nginx:1-alpine", port=9000, memory="64Mi",
+    # nginx reads config and the subPath-mounted htpasswd only at start: roll pods when either changes.
+    pod_annotations={
+        "checksum/auth-proxy-config": hashlib.sha1(auth_proxy_conf.encode()).hexdigest(),
+        "checksum/auth-proxy-htpasswd": htpasswd.apply(lambda v: hashlib.sha1(v.encode()).hexdigest()),
+    },
+    volume_mounts=[
+        {"name": "config", "mount_path": "/etc/nginx/conf.d", "read_only": True},
+        {"name": "htpasswd", "mount_path": "/etc/nginx/htpasswd", "sub_path": "htpasswd", "read_only": True},
+        {"name": "fallback", "mount_path": "/usr/share/nginx/fallback", "read_only": True},
+    ],
+    volumes=[
+        {"name": "config", "config_map": {"name": "auth-proxy-config"}},
+        {"name": "htpasswd", "secret": {"secret_name": "auth-proxy-htpasswd"}},
+        {"name": "fallback", "config_map": {"name": "auth-proxy-fallback"}},
+    ],
+)
+service("auth-proxy", [{"name": "http", "port": 9000, "target_port": 9000}], selector={"app": "auth-proxy"})
+
+# --- bot-block-proxy: forward-auth target of ai-bot-block ---------------------------------
+k8s.core.v1.ConfigMap("bot-block-proxy-config", metadata={"name": "bot-block-proxy-config", "namespace": NS},
+                      data={"default.conf": load_payload(HERE, "bot-block-proxy.conf")}, opts=ns_opts)
+small_proxy(
+    "bot-block-proxy", image="openresty/openresty:alpine", port=8080, memory="64Mi",
+    # openresty does not reload its config: Reloader rolls the pods on a ConfigMap change.
+    annotations={"configmap.reloader.stakater.com/reload": "bot-block-proxy-config"},
+    volume_mounts=[{"name": "config", "mount_path": "/etc/nginx/conf.d", "read_only": True}],
+    volumes=[{"name": "config", "config_map": {"name": "bot-block-proxy-config"}}],
+)
+service("bot-block-proxy", [{"name": "http", "port": 8080, "target_port": 8080}], selector={"app": "bot-block-proxy"})
+
+# --- x402 payment gateway: dry-run (allow-all) until a wallet address is set --------------
+k8s.apps.v1.Deployment(
+    "x402-gateway",
+    metadata={"name": "x402-gateway", "namespace": NS, "labels": {"app": "x402-gateway"}},
+    spec={
+        "replicas": 2,
+        "selector": {"match_labels": {"app": "x402-gateway"}},
+        "strategy": {"type": "RollingUpdate", "rolling_update": {"max_surge": 1, "max_unavailable": 0}},
+        "template": {
+            "metadata": {"labels": {"app": "x402-gateway"}},
+            "spec": {
+                "image_pull_secrets": [{"name": "registry-credentials"}],
+                "topology_spread_constraints": spread("x402-gateway", "ScheduleAnyway"),
+                "containers": [{
+                    "name": "x402-gateway",
+                    "image": "ghcr.io/viktorbarzin/x402-gateway:latest",
+                    "ports": [{"name": "http", "container_port": 8923}, {"name": "metrics", "container_port": 9090}],
+                    "env": env({
+                        "MODE": "forwardauth",
+                        "BIND": ":8923",
+                        "METRICS_BIND": ":9090",
+                    }) + [{"name": "WALLET_ADDRESS", "value": vault_field("viktor", "x402_wallet_address", default="")}]
+                    + env({
+                        "PRICE_LABEL": "$0.01",
+                        "PRICE_USDC_MICROS": "10000",
+                        "NETWORK": "base",
+                        "FACILITATOR_URL": "https://x402.org/facilitator",
+                    }) + [{"name": "NOTIFY_WEBHOOK_URL",
+                           "value": vault_field("viktor", "alertmanager_slack_api_url", default="")}]
+                    + env({"TRUSTED_CIDRS": TRUSTED_LOCAL_CIDRS}),
+                    "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
+                    "liveness_probe": http_probe("/healthz", "metrics", 5, 30),
+                    "readiness_probe": http_probe("/healthz", "metrics", 1, 5),
+                    "security_context": {
+                        "run_as_non_root": True, "run_as_user": 65532, "run_as_group": 65532,
+                        "allow_privilege_escalation": False, "read_only_root_filesystem": True,
+                        "capabilities": {"drop": ["ALL"]},
+                    },
+                }],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=PROXY_IGNORE),
+)
+x402_service = service(
+    "x402-gateway",
+    [{"name": "http", "port": 8080, "target_port": 8923}, {"name": "metrics", "port": 9090, "target_port": 9090}],
+    selector={"app": "x402-gateway"},
+    annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9090"},
+)
+k8s.policy.v1.PodDisruptionBudget(
+    "x402-gateway-pdb",
+    metadata={"name": "x402-gateway", "namespace": NS},
+    spec={"min_available": "1", "selector": {"match_labels": {"app": "x402-gateway"}}},
+    opts=ns_opts,
+)
+
+# --- error pages -----------------------------------------------------------------------------
+small_proxy(
+    "error-pages", container="error-pages", image="ghcr.io/tarampampam/error-pages:3", port=8080, memory="32Mi",
+    pod_annotations={"diun.enable": "true"},
+    # READ_BUFFER_SIZE also bounds request headers: large cookie piles need far more than 5 KiB.
+    env_vars=env({"TEMPLATE_NAME": "shuffle", "READ_BUFFER_SIZE": "131072"}),
+)
+error_pages_service = service("error-pages", [{"name": "http", "port": 8080, "target_port": 8080}],
+                              selector={"app": "error-pages"})
+
+# --- shared middlewares (names are the contract with every ingress; components.constants) --
+RATE_LIMITS = {
+    # name: (average, burst). The carve-outs serve apps that burst many parallel requests.
+    "rate-limit": (10, 50),
+    "immich-rate-limit": (1000, 20000),
+    "actualbudget-rate-limit": (50, 300),
+    "tripit-rate-limit": (100, 1000),
+    "health-rate-limit": (100, 1000),
+    "authentik-rate-limit": (100, 1000),
+    "dawarich-rate-limit": (100, 1000),
+    "executor-rate-limit": (100, 1000),
+    "android-emulator-rate-limit": (50, 300),
+}
+for mw_name, (average, burst) in RATE_LIMITS.items():
+    middleware(mw_name, rate_limit_spec(average, burst), force_conflicts=mw_name == "rate-limit")
+
+middleware("authentik-forward-auth", forward_auth_spec(
+    "http://auth-proxy.traefik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik",
+    response_headers=AUTHENTIK_RESPONSE_HEADERS))
+# The public tier has its own outpost: the embedded one dispatches by Host alone.
+middleware("authentik-forward-auth-public", forward_auth_spec(
+    "http://ak-outpost-public.authentik.svc.cluster.local:9000/outpost.goauthentik.io/auth/traefik",
+    response_headers=AUTHENTIK_RESPONSE_HEADERS))
+middleware("local-only", ip_allow_list_spec(["192.168.1.0/24", "10.0.0.0/8", "fc00::/7", "fe80::/10"]))
+# Every home site (Sofia, London incl. its guest net, Valchedrym); kept apart from local-only
+# so the remote LANs do not reach the admin surfaces. Pair with internal DNS records only.
+middleware("home-lans-only", ip_allow_list_spec([
+    "192.168.1.0/24", "10.0.0.0/8", "192.168.8.0/24", "192.168.9.0/24", "192.168.0.0/24", "fc00::/7", "fe80::/10",
+]))
+middleware("redirect-https", {"redirectScheme": {"scheme": "https", "permanent": True}})
+middleware("csp-headers", {"headers": {
+    "contentSecurityPolicy": f"frame-ancestors 'self' *.{settings.root_domain} {settings.root_domain}",
+}})
+middleware("security-headers", {"headers": {
+    "stsSeconds": 31536000,
+    "stsIncludeSubdomains": True,
+    "frameDeny": True,
+    "contentTypeNosniff": True,
+    "browserXssFilter": True,
+    "referrerPolicy": "strict-origin-when-cross-origin",
+    "permissionsPolicy": "camera=(), microphone=(), geolocation=()",
+}})
+middleware("strip-auth-headers", {"headers": {"customRequestHeaders": {
+    header: "" for header in AUTHENTIK_RESPONSE_HEADERS if header.startswith("X-authentik-")
+}}})
+middleware("compress", {"compress": {
+    "minResponseBodyBytes": 1024,
+    # An allow-list of text-like types: binaries and event streams are never compressed.
+    "includedContentTypes": [
+        "text/html", "text/css", "text/plain", "text/xml", "text/javascript",
+        "application/javascript", "application/json", "application/xml", "application/xhtml+xml",
+        "application/rss+xml", "application/atom+xml", "image/svg+xml", "application/wasm",
+        "font/woff2", "font/woff", "font/ttf", "application/manifest+json",
+    ],
+}}, force_conflicts=True)
+middleware("ai-bot-block", forward_auth_spec("http://bot-block-proxy.traefik.svc.cluster.local:8080/auth"))
+middleware("anti-ai-headers", {"headers": {"customResponseHeaders": {"X-Robots-Tag": "noai, noimageai"}}})
+middleware("x402", forward_auth_spec("http://x402-gateway.traefik.svc.cluster.local:8080/auth"),
+           depends_on=[x402_service])
+middleware("retry", {"retry": {"attempts": 2, "initialInterval": "100ms"}})
+middleware("real-ip", {"plugin": {"realip": {"trustedProxyCIDRs": [CLOUDFLARED_POD_CIDR]}}})
+middleware("crowdsec", {"plugin": {"crowdsec": {
+    "lapiUrl": "http://crowdsec-service.crowdsec.svc.cluster.local:8080",
+    # The same Vault field the crowdsec stack registers with LAPI for this bouncer.
+    "lapiKey": vault_field("platform", "traefik_bouncer_key"),
+    "pollSeconds": 30,
+    # Community (CAPI) bans are left out on purpose: their false positives would be user-visible.
+    "origins": ["crowdsec", "cscli", "cscli-import", "lists", "console"],
+    "trustedProxyCIDRs": [CLOUDFLARED_POD_CIDR],
+    # Never lock anyone out of the login flow they would need to lift a ban.
+    "skipHosts": [f"authentik.{settings.root_domain}", f"public-auth.{settings.root_domain}"],
+    "dryRun": False,
+}}})
+middleware("error-pages", errors_spec(["500-504"], service="error-pages", namespace=NS, port=8080),
+           depends_on=[error_pages_service])
+# Opt-in 403 page for allow-list-gated hosts; list it before the allow-list in the chain.
+middleware("error-pages-403", errors_spec(["403"], service="error-pages", namespace=NS, port=8080),
+           depends_on=[error_pages_service])
+
+# --- TLS and transport objects, catch-all router ----------------------------------------------
+traefik_object("TLSOption", "mtls", {"clientAuth": {
+    "secretNames": ["ca-secret"], "clientAuthType": "RequireAndVerifyClientCert"}})
+traefik_object("ServersTransport", "insecure-skip-verify", {"insecureSkipVerify": True})
+# Unknown hosts get the wildcard certificate instead of Traefik's self-signed default.
+traefik_object("TLSStore", "default", {"defaultCertificate": {"secretName": settings.tls_secret_name}},
+               depends_on=[tls])
+# Lowest-priority router: a themed 404 for unmatched subdomains of the root domain only, so
+# foreign domains pointed at the address never see the wildcard certificate.
+domain_pattern = settings.root_domain.replace(".", "\\.")
+traefik_object("IngressRoute", "catchall-error-pages", {
+    "entryPoints": ["websecure"],
+    "routes": [{
+        "match": f"HostRegexp(`^(.+\\.)?{domain_pattern}$`)",
+        "kind": "Rule",
+        "priority": 1,
+        "middlewares": [{"name": "rate-limit", "namespace": NS}],
+        "services": [{"name": "error-pages", "namespace": NS, "port": 8080}],
+    }],
+    "tls": {},
+}, depends_on=[error_pages_service])
+
+pulumi.export("namespace", NS)
+pulumi.export("release_name", release.release_name)

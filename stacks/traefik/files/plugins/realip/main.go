@@ -1,0 +1,1 @@
+PLACEHOLDER: bring over stacks/traefik/modules/traefik/real-ip-plugin/main.go from the Terraform repo (vendored Traefik local plugin source, shipped to the cluster by the chart as an inline-plugin ConfigMap).

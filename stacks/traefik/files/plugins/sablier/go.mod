@@ -1,0 +1,1 @@
+PLACEHOLDER: bring over stacks/traefik/modules/traefik/sablier-plugin/go.mod from the Terraform repo (vendored Traefik local plugin source, shipped to the cluster by the chart as an inline-plugin ConfigMap).
