@@ -1,0 +1,89 @@
+"""coturn: STUN/TURN relay for the neko browser sessions, on its own MetalLB IP with the real client address."""
+
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.constants import TIER_EDGE
+from components.external_secret import ExternalSecret, ExternalSecretArgs
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import load_payload, tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes
+
+settings = ClusterSettings.load()
+config = pulumi.Config()
+NS = "coturn"
+REALM = "viktorbarzin.me"
+TURN_PORT = 3478
+MIN_PORT, MAX_PORT = 49152, 49252
+# Own MetalLB address: a shared IP forces externalTrafficPolicy=Cluster, whose SNAT hides the
+# client from coturn. pfSense's coturn_lb alias, technitium, chrome-service and proxy track it.
+LB_IP = "10.0.20.205"
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_EDGE, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+ExternalSecret("coturn-secrets", ExternalSecretArgs(namespace=NS, extract=["coturn"]), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+# TURN shared secret (Vault secret/coturn: turn_secret) as secret stack config; see README.
+if pulumi.runtime.is_dry_run():
+    turn_secret = config.get_secret("turnSecret") or pulumi.Output.secret("PLACEHOLDER")
+else:
+    turn_secret = config.require_secret("turnSecret")
+template = load_payload(Path(__file__).parent, "turnserver.conf")
+conf = turn_secret.apply(lambda secret: template.format(
+    turn_port=TURN_PORT, auth_secret=secret, realm=REALM, public_ip=settings.dns.public_ip,
+    min_port=MIN_PORT, max_port=MAX_PORT))
+config_map = k8s.core.v1.ConfigMap(
+    "coturn-config", metadata={"name": "coturn-config", "namespace": NS},
+    data={"turnserver.conf": conf}, opts=ns_opts)
+
+signalling = [{"name": f"turn-{proto.lower()}", "port": TURN_PORT, "target_port": TURN_PORT, "protocol": proto}
+              for proto in ("UDP", "TCP")]
+k8s.apps.v1.Deployment(
+    "coturn",
+    metadata={"name": "coturn", "namespace": NS, "labels": {"app": "coturn", "tier": TIER_EDGE},
+              "annotations": {"reloader.stakater.com/auto": "true"}},
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "RollingUpdate", "rolling_update": {"max_unavailable": 0, "max_surge": 1}},
+        "selector": {"match_labels": {"app": "coturn"}},
+        "template": {
+            "metadata": {"labels": {"app": "coturn"},
+                         "annotations": {"diun.enable": "true", "diun.include_tags": r"^\d+\.\d+\.\d+-r\d+$"}},
+            "spec": {
+                "containers": [{
+                    "name": "coturn", "image": "coturn/coturn:4.10.0-r1",
+                    "args": ["-c", "/etc/turnserver/turnserver.conf"],
+                    "ports": [{"name": p["name"], "container_port": TURN_PORT, "protocol": p["protocol"]} for p in signalling],
+                    "volume_mounts": [{"name": "config", "mount_path": "/etc/turnserver", "read_only": True}],
+                    # Sized to relay ~10 HD neko streams; no CPU limit (CFS throttling).
+                    "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+                }],
+                "volumes": [{"name": "config", "config_map": {"name": config_map.metadata["name"]}}],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+k8s.core.v1.Service(
+    "coturn-service",
+    metadata={"name": "coturn", "namespace": NS, "annotations": {"metallb.io/loadBalancerIPs": LB_IP}},
+    spec={
+        "type": "LoadBalancer",
+        "external_traffic_policy": "Local",  # keep the client source address: STUN/TURN depends on it
+        "selector": {"app": "coturn"},
+        "ports": signalling + [{"name": f"relay-{p}", "port": p, "target_port": p, "protocol": "UDP"}
+                               for p in range(MIN_PORT, MAX_PORT + 1)],
+    },
+    # MetalLB writes the pool it allocated from onto the live object.
+    opts=pulumi.ResourceOptions(depends_on=[namespace],
+                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+)
+
+pulumi.export("load_balancer_ip", LB_IP)
