@@ -23,8 +23,7 @@ synth-only: venv
 	$(PY) -m tools.synth $(if $(STACKS),--stacks $(STACKS))
 
 policy-check: venv
-	@if [ -d tools/policy_check ]; then $(PY) -m tools.policy_check $(if $(STACKS),--stacks $(STACKS)); \
-	else echo "policy-check: tools/policy_check not present yet"; fi
+	$(PY) -m tools.policy_check $(if $(STACKS),--stacks $(STACKS))
 
 test: venv
 	$(PY) -m pytest -q

@@ -50,8 +50,8 @@ class NfsVolume(pulumi.ComponentResource):
     def __init__(self, name: str, args: NfsVolumeArgs, opts: pulumi.ResourceOptions | None = None):
         require_dns_label(_COMPONENT, "name", name)
         super().__init__("homelab:k8s:NfsVolume", name, None, opts)
-        # Retained on delete: the claim is the handle on data that outlives any program.
-        keep = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
+        # Protected and retained on delete: the claim is the handle on data that outlives any program.
+        keep = pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True)
         volume = k8s.core.v1.PersistentVolume(
             f"{name}-pv",
             metadata={"name": name},
@@ -79,7 +79,7 @@ class NfsVolume(pulumi.ComponentResource):
                 "volume_name": name,
                 "resources": {"requests": {"storage": args.storage}},
             },
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True, depends_on=[volume]),
+            opts=pulumi.ResourceOptions(parent=self, protect=True, retain_on_delete=True, depends_on=[volume]),
         )
         self.claim_name = pulumi.Output.from_input(name)
         self.register_outputs({"claim_name": self.claim_name})

@@ -4,7 +4,6 @@ import base64
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_random as random
 
 from components.constants import TIER_AUX
 from components.external_secret import ExternalSecret, ExternalSecretArgs
@@ -12,6 +11,7 @@ from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import tls_material
+from components.random_secret import random_password
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
@@ -24,7 +24,7 @@ namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"istio-injection"
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["tandoor"]), opts=ns_opts)
-secret_key = random.RandomPassword("secret-key", length=128, special=False)
+secret_key = random_password("secret-key", length=128, special=False)
 certificate, private_key = tls_material()
 TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
                                       certificate=certificate, private_key=private_key), opts=ns_opts)

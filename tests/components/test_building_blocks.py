@@ -28,6 +28,7 @@ def test_nfs_volume_pv_and_claim(run_mocked):
     pvc = recorded.k8s("PersistentVolumeClaim", "app-data")
     assert pvc.inputs["spec"]["volumeName"] == "app-data" and pvc.inputs["spec"]["storageClassName"] == "nfs-truenas"
     assert pv.options["retainOnDelete"] and pvc.options["retainOnDelete"]
+    assert pv.options["protect"] and pvc.options["protect"]
     assert pv.urn in pvc.options["dependsOn"]
 
 
@@ -140,3 +141,14 @@ def test_tls_material_missing_files(run_mocked, tmp_path: Path):
     recorded = run_mocked(lambda: tls_material(tmp_path), preview=False, expect_error=True)
     assert "fullchain.pem" in recorded.result.error
     assert isinstance(PlaceholderError("x"), RuntimeError)
+
+
+def test_random_password_ignores_generation_parameters(run_mocked):
+    from components.random_secret import GENERATION_FIELDS, random_password
+
+    recorded = run_mocked(lambda: random_password("secret-key", length=128, special=False))
+    password = recorded.one("random:index/randomPassword:RandomPassword")
+    assert password.inputs["length"] == 128 and password.inputs["special"] is False
+    assert password.options["ignoreChanges"] == list(GENERATION_FIELDS)
+    with pytest.raises(ArgumentError, match="length"):
+        random_password("x", length=0)
