@@ -88,6 +88,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(_Mocks())
         self.registrations: list[Registration] = []
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine's URN: the full type chain of the ancestors, without the root stack.
+        # (The stock mock keeps only the nearest parent type and includes the stack.)
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                type_ = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
+
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
