@@ -1,0 +1,115 @@
+"""Paperless MCP: an MCP bridge to Paperless-ngx; Traefik checks a bearer token, the app has no auth."""
+
+import json
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_vault as vault
+
+from components.constants import TIER_AUX
+from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import PLACEHOLDER_MARKER, tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env, secret_env
+
+settings = ClusterSettings.load()
+NS = "paperless-mcp"
+SECRETS = "paperless-mcp-secrets"
+
+
+def bearer_tokens() -> pulumi.Output[list]:
+    """`bearer_tokens` of secret/paperless-mcp (a JSON array), read at deploy time: rotate in Vault, re-apply."""
+    def decode(values):
+        if values and "bearer_tokens" in values:
+            return json.loads(values["bearer_tokens"])
+        if pulumi.runtime.is_dry_run():
+            return [f"{PLACEHOLDER_MARKER}: secret/paperless-mcp bearer_tokens"]
+        raise RuntimeError("Vault secret/paperless-mcp has no field 'bearer_tokens'")
+    return pulumi.Output.secret(vault.kv.get_secret_v2_output(mount="secret", name="paperless-mcp").data.apply(decode))
+
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, data=[
+    SecretKey(secret_key="paperless_api_token", key="paperless-mcp", property="paperless_api_token"),
+]), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+k8s.apiextensions.CustomResource(
+    "bearer-auth",
+    api_version="traefik.io/v1alpha1",
+    kind="Middleware",
+    metadata={"name": "bearer-auth", "namespace": NS},
+    # The plugin key matches Traefik's static experimental.plugins entry.
+    spec={"plugin": {"api-token-middleware": {
+        "authenticationHeader": False,
+        "bearerHeader": True,
+        "bearerHeaderName": "Authorization",
+        "tokens": bearer_tokens(),
+        "removeHeadersOnSuccess": True,
+        "authenticationErrorMsg": "Access Denied",
+    }}},
+    opts=ns_opts,
+)
+
+tcp = {"tcp_socket": {"port": 5000}}  # no HTTP health route; MCP speaks JSON-RPC on /mcp
+k8s.apps.v1.Deployment(
+    "paperless-mcp",
+    metadata={
+        "name": "paperless-mcp",
+        "namespace": NS,
+        "labels": {"app": "paperless-mcp", "tier": TIER_AUX},
+        "annotations": {"reloader.stakater.com/auto": "true", "keel.sh/policy": "minor",
+                        "keel.sh/trigger": "poll", "keel.sh/pollSchedule": "@every 1h"},
+    },
+    spec={
+        "replicas": 1,
+        "selector": {"match_labels": {"app": "paperless-mcp"}},
+        "template": {
+            "metadata": {"labels": {"app": "paperless-mcp"}},
+            "spec": {"containers": [{
+                "name": "paperless-mcp",
+                "image": "ghcr.io/barryw/paperlessmcp:v0.1.19",
+                "ports": [{"container_port": 5000}],
+                "env": [
+                    # In-cluster service: no Cloudflare/Traefik hop per MCP call.
+                    *env({"PAPERLESS_BASE_URL": "http://paperless-ngx.paperless-ngx.svc.cluster.local"}),
+                    *secret_env(SECRETS, {"PAPERLESS_API_TOKEN": "paperless_api_token"}),
+                    *env({"MCP_PORT": "5000"}),
+                ],
+                "startup_probe": {**tcp, "failure_threshold": 30, "period_seconds": 2},
+                "liveness_probe": {**tcp, "initial_delay_seconds": 5, "period_seconds": 30},
+                "readiness_probe": {**tcp, "initial_delay_seconds": 3, "period_seconds": 10},
+                "resources": {"requests": {"memory": "256Mi", "cpu": "10m"}, "limits": {"memory": "256Mi"}},
+            }]},
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+
+k8s.core.v1.Service(
+    "paperless-mcp-service",
+    metadata={"name": "paperless-mcp", "namespace": NS, "labels": {"app": "paperless-mcp"}},
+    spec={"selector": {"app": "paperless-mcp"}, "ports": [{"name": "http", "port": 80, "target_port": 5000}]},
+    opts=ns_opts,
+)
+
+ingress = IngressFactory("paperless-mcp", IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    auth="none",
+    auth_reason="Machine clients present a bearer token that the paperless-mcp-bearer-auth middleware verifies at Traefik",
+    dns_type="proxied",
+    homepage_enabled=False,
+    extra_middlewares=["paperless-mcp-bearer-auth@kubernetescrd"],
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
