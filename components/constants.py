@@ -84,3 +84,22 @@ IGNORE_KYVERNO_DNS_CONFIG = "spec.template.spec.dnsConfig"
 IGNORE_CRONJOB_KYVERNO_DNS_CONFIG = "spec.jobTemplate.spec.template.spec.dnsConfig"
 # Goldilocks' ClusterPolicy stamps this label on every namespace.
 IGNORE_GOLDILOCKS_LABEL = 'metadata.labels["goldilocks.fairwinds.com/vpa-update-mode"]'
+
+# --- more Traefik middlewares of the traefik stack (opt-in via extra_middlewares) ---------
+MW_ERROR_PAGES_403 = "traefik-error-pages-403@kubernetescrd"
+MW_SECURITY_HEADERS = "traefik-security-headers@kubernetescrd"
+MW_STRIP_AUTH_HEADERS = "traefik-strip-auth-headers@kubernetescrd"
+MW_REDIRECT_HTTPS = "traefik-redirect-https@kubernetescrd"
+MW_X402 = "traefik-x402@kubernetescrd"
+# Entrypoint-wide on websecure (Helm values), never listed on a router.
+MW_CROWDSEC = "traefik-crowdsec@kubernetescrd"
+MW_COMPRESS = "traefik-compress@kubernetescrd"
+# Per-service rate-limit carve-outs; pair with IngressArgs.skip_default_rate_limit.
+MW_IMMICH_RATE_LIMIT = "traefik-immich-rate-limit@kubernetescrd"
+MW_ACTUALBUDGET_RATE_LIMIT = "traefik-actualbudget-rate-limit@kubernetescrd"
+MW_TRIPIT_RATE_LIMIT = "traefik-tripit-rate-limit@kubernetescrd"
+MW_HEALTH_RATE_LIMIT = "traefik-health-rate-limit@kubernetescrd"
+MW_AUTHENTIK_RATE_LIMIT = "traefik-authentik-rate-limit@kubernetescrd"
+MW_DAWARICH_RATE_LIMIT = "traefik-dawarich-rate-limit@kubernetescrd"
+MW_EXECUTOR_RATE_LIMIT = "traefik-executor-rate-limit@kubernetescrd"
+MW_ANDROID_EMULATOR_RATE_LIMIT = "traefik-android-emulator-rate-limit@kubernetescrd"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from components.constants import MW_COMPRESS, MW_CROWDSEC
+
 # Cloudflare's published edge ranges plus the cluster/LAN ranges: the peers whose
 # X-Forwarded-* headers Traefik believes.
 FORWARDED_HEADER_TRUSTED_IPS: tuple[str, ...] = (
@@ -22,7 +24,7 @@ FORWARDED_HEADER_TRUSTED_IPS: tuple[str, ...] = (
 PROXY_PROTOCOL_TRUSTED_IPS: tuple[str, ...] = ("10.0.20.1",)
 
 # Middlewares every websecure router gets ahead of its own chain (both live in this stack).
-ENTRYPOINT_MIDDLEWARES: tuple[str, ...] = ("traefik-crowdsec@kubernetescrd", "traefik-compress@kubernetescrd")
+ENTRYPOINT_MIDDLEWARES: tuple[str, ...] = (MW_CROWDSEC, MW_COMPRESS)
 
 API_TOKEN_PLUGIN_MODULE = "github.com/Aetherinox/traefik-api-token-middleware"
 API_TOKEN_PLUGIN_VERSION = "v0.1.4"

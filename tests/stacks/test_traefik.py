@@ -118,7 +118,11 @@ def test_every_middleware_constant_is_defined_here(stack):
              if r["custom"] and r["inputs"].get("kind") == "Middleware"}
     for constant in (c.MW_REAL_IP, c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_RATE_LIMIT, c.MW_CSP_HEADERS,
                      c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS, c.MW_FORWARD_AUTH, c.MW_FORWARD_AUTH_PUBLIC,
-                     c.MW_LOCAL_ONLY, c.MW_HOME_LANS_ONLY):
+                     c.MW_LOCAL_ONLY, c.MW_HOME_LANS_ONLY, c.MW_ERROR_PAGES_403, c.MW_SECURITY_HEADERS,
+                     c.MW_STRIP_AUTH_HEADERS, c.MW_REDIRECT_HTTPS, c.MW_X402, c.MW_CROWDSEC, c.MW_COMPRESS,
+                     c.MW_IMMICH_RATE_LIMIT, c.MW_ACTUALBUDGET_RATE_LIMIT, c.MW_TRIPIT_RATE_LIMIT,
+                     c.MW_HEALTH_RATE_LIMIT, c.MW_AUTHENTIK_RATE_LIMIT, c.MW_DAWARICH_RATE_LIMIT,
+                     c.MW_EXECUTOR_RATE_LIMIT, c.MW_ANDROID_EMULATOR_RATE_LIMIT):
         assert constant.removeprefix("traefik-").removesuffix("@kubernetescrd") in names, constant
 
 
