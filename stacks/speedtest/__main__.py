@@ -1,0 +1,105 @@
+"""Speedtest Tracker: hourly speed tests stored in the shared MySQL, config dir on NFS."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from components import constants as c
+from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey, reload_on_change
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env, secret_env
+
+settings = ClusterSettings.load()
+NS = "speedtest"
+SECRETS = "speedtest-secrets"
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+ExternalSecret(SECRETS, ExternalSecretArgs(
+    namespace=NS,
+    store="vault-database",
+    data=[SecretKey(secret_key="db_password", key="static-creds/mysql-speedtest", property="password")],
+), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+# Laravel's APP_KEY: 32 random bytes, base64 with the `base64:` prefix Laravel expects.
+app_key = random.RandomId("secret-key", byte_length=32)
+config = NfsVolume("speedtest-config-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
+                                                         nfs_path="/srv/nfs/speedtest", storage="5Gi"), opts=ns_opts)
+
+k8s.apps.v1.Deployment(
+    "speedtest",
+    metadata={"name": "speedtest", "namespace": NS, "labels": {"app": "speedtest", "tier": c.TIER_AUX},
+              "annotations": reload_on_change()},
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "Recreate"},
+        "selector": {"match_labels": {"app": "speedtest"}},
+        "template": {
+            "metadata": {
+                "labels": {"app": "speedtest"},
+                "annotations": {
+                    "diun.enable": "true",
+                    "diun.include_tags": r"^\d+\.\d+\.\d+$",
+                    "dependency.kyverno.io/wait-for": "mysql.dbaas:3306",
+                },
+            },
+            "spec": {
+                "containers": [{
+                    "name": "speedtest",
+                    "image": "lscr.io/linuxserver/speedtest-tracker:0.24.1",
+                    "ports": [{"container_port": 80}],
+                    "env": [
+                        *env({"PUID": 1000, "PGID": 1000}),
+                        {"name": "APP_KEY", "value": pulumi.Output.secret(app_key.b64_std.apply(lambda k: f"base64:{k}"))},
+                        *env({"SPEEDTEST_SCHEDULE": "0 * * * *", "APP_URL": f"https://speedtest.{settings.root_domain}",
+                              "DB_CONNECTION": "mysql", "DB_HOST": settings.mysql_host, "DB_DATABASE": "speedtest",
+                              "DB_USERNAME": "speedtest"}),
+                        *secret_env(SECRETS, {"DB_PASSWORD": "db_password"}),
+                        *env({"DB_PORT": "3306", "APP_TIMEZONE": "Europe/Sofia"}),
+                    ],
+                    "resources": {"requests": {"cpu": "25m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
+                    "volume_mounts": [{"name": "config", "mount_path": "/config"}],
+                }],
+                "volumes": [{"name": "config", "persistent_volume_claim": {"claim_name": config.claim_name}}],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+
+k8s.core.v1.Service(
+    "speedtest-service",
+    metadata={"name": "speedtest", "namespace": NS, "labels": {"app": "speedtest"},
+              "annotations": {"prometheus.io/scrape": "false"}},
+    spec={"selector": {"app": "speedtest"}, "ports": [{"name": "http", "port": 80, "target_port": 80}]},
+    opts=ns_opts,
+)
+
+ingress = IngressFactory("speedtest", IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    auth="required",
+    dns_type="proxied",
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "Speedtest",
+        "gethomepage.dev/description": "Internet speed tracker",
+        "gethomepage.dev/icon": "speedtest-tracker.png",
+        "gethomepage.dev/group": "Infrastructure",
+        "gethomepage.dev/widget.type": "speedtest",
+        "gethomepage.dev/widget.url": "http://speedtest.speedtest.svc.cluster.local",
+        "gethomepage.dev/pod-selector": "",
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
