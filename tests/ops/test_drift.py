@@ -75,7 +75,7 @@ def test_drift_reports_resource_urns_and_property_paths(fleet, stub, tmp_path):
 def test_drift_never_applies_and_skips_human_only(fleet, stub, tmp_path):
     run(fleet, stub, tmp_path)
     keys = {c["key"] for c in stub.calls()}
-    assert keys <= {"version", "stack ls", "preview"}
+    assert keys <= {"version", "preview"}
     previews = stub.calls("preview")
     assert "vault" not in {c["stack"] for c in previews}
     assert all("--refresh" in c["argv"] and "--expect-no-changes" in c["argv"] and "--json" in c["argv"]

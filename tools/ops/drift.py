@@ -59,7 +59,7 @@ def measure(ctx: Context, stack: str, timeout: float | None) -> DriftResult:
         return DriftResult(stack, "skipped", reason="human-only (drift is checked when a human applies it)")
     start = time.monotonic()
     res = run_stack_op(ctx, "preview", stack, ["--refresh", "--expect-no-changes"], echo=False,
-                       json_output=True, timeout=timeout)
+                       json_output=True, timeout=timeout, ensure=False)
     took = time.monotonic() - start
     stdout = res.result.stdout if res.result else ""
     summary = parse_digest(stdout)

@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
                                         "url": "s3://homelab-pulumi-state/.pulumi/stacks/x/prod.json"}])},
 }
 
-_SCRIPT = r'''#!{python}
+_SCRIPT = r'''#!{python} -S
 import fcntl, json, os, sys, time
 t0 = time.time()
 args = sys.argv[1:]

@@ -107,8 +107,11 @@ def ensure_stack(ctx: Context, stack: str, op: str, env: Mapping[str, str]) -> s
 
 
 def run_stack_op(ctx: Context, op: str, stack: str, extra: Sequence[str] = (), *, echo: bool = True,
-                 json_output: bool = False, timeout: float | None = None) -> OpResult:
-    """Run one pulumi operation on one stack with lock waiting. Never raises for stack problems."""
+                 json_output: bool = False, timeout: float | None = None, ensure: bool = True) -> OpResult:
+    """Run one pulumi operation on one stack with lock waiting. Never raises for stack problems.
+
+    ensure=False skips the stack-exists check (drift: a missing stack simply fails to measure).
+    """
     try:
         ctx.check_cli()
     except CliVersionError as exc:
@@ -121,7 +124,7 @@ def run_stack_op(ctx: Context, op: str, stack: str, extra: Sequence[str] = (), *
         env = pulumi_env(stack, ctx.metas(), ctx.env)
     except (StackError, BackendConfigError) as exc:
         return OpResult(stack, "config", exitcodes.CONFIG, message=f"[{stack}] {exc}")
-    problem = ensure_stack(ctx, stack, op, env)
+    problem = ensure_stack(ctx, stack, op, env) if ensure else None
     if problem:
         return OpResult(stack, "config", exitcodes.CONFIG, message=problem)
 
