@@ -23,6 +23,7 @@ from .order import CycleError, apply_order, dependency_graph
 from .pool import run_each
 from .prcomment import ForgeTarget, StackPreview, host_of, render, upsert_comment
 from .repo import StackError, repo_root
+from .vaultauth import VaultAuthError, ensure_vault_token
 from .version import CliVersionError
 from .wrapper import Context, OpResult, run_stack_op
 
@@ -250,6 +251,11 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     ap.add_argument("--head", default="HEAD")
     args = parser.parse_args(argv)
     env = dict(os.environ if env is None else env)
+    try:
+        env = ensure_vault_token(env, http)
+    except VaultAuthError as exc:
+        print(f"ci: {exc}", file=sys.stderr)
+        return exitcodes.CONFIG
     ctx = Context(repo_root(env), env)
     if args.cmd == "pr":
         return run_pr(ctx, args.base, args.head, artifacts=args.artifacts, concurrency=args.concurrency, http=http)

@@ -23,6 +23,7 @@ from .events import ResourceChange, parse_digest
 from .http import Http, post_json, urllib_http
 from .pool import run_each
 from .repo import StackError, repo_root
+from .vaultauth import VaultAuthError, ensure_vault_token
 from .version import CliVersionError
 from .wrapper import Context, run_stack_op
 
@@ -178,6 +179,11 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     parser.add_argument("--stacks", nargs="*", help="limit to these stacks (default: all)")
     args = parser.parse_args(argv)
     env = dict(os.environ if env is None else env)
+    try:
+        env = ensure_vault_token(env, http)
+    except VaultAuthError as exc:
+        print(f"drift: {exc}", file=sys.stderr)
+        return exitcodes.CONFIG
     ctx = Context(repo_root(env), env)
     try:
         ctx.check_cli()
