@@ -1,0 +1,65 @@
+"""Shadowsocks server (TCP+UDP 8388) exposed on the MetalLB address it shares with other services."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.constants import TIER_EDGE
+from components.external_secret import ExternalSecret, ExternalSecretArgs, reload_on_change
+from components.namespace import Namespace, NamespaceArgs
+from components.workload import deployment_ignore_changes, env, secret_env
+
+NS = APP = "shadowsocks"
+SECRETS = "shadowsocks-secrets"
+LB_IP = "10.0.20.200"
+METHOD = pulumi.Config().get("method") or "chacha20-ietf-poly1305"
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_EDGE, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["shadowsocks"]), opts=ns_opts)
+
+k8s.apps.v1.Deployment(
+    APP,
+    metadata={"name": APP, "namespace": NS, "labels": {"app": APP, "tier": TIER_EDGE}, "annotations": reload_on_change()},
+    spec={
+        "replicas": 1,
+        "selector": {"match_labels": {"app": APP}},
+        "template": {
+            "metadata": {"labels": {"app": APP},
+                         "annotations": {"diun.enable": "true", "diun.include_tags": r"^v\d+\.\d+\.\d+$"}},
+            "spec": {"containers": [{
+                "name": APP,
+                "image": "shadowsocks/shadowsocks-libev:v3.3.5",
+                "image_pull_policy": "IfNotPresent",
+                "env": [*env({"METHOD": METHOD}), *secret_env(SECRETS, {"PASSWORD": "password"})],
+                "ports": [{"container_port": 8388, "protocol": "TCP"}, {"container_port": 8388, "protocol": "UDP"}],
+                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+            }]},
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+
+k8s.core.v1.Service(
+    "shadowsocks-service",
+    metadata={
+        "name": APP,
+        "namespace": NS,
+        "labels": {"app": APP},
+        "annotations": {"metallb.io/loadBalancerIPs": LB_IP, "metallb.io/allow-shared-ip": "shared"},
+    },
+    spec={
+        "type": "LoadBalancer",
+        "external_traffic_policy": "Cluster",
+        "selector": {"app": APP},
+        "ports": [
+            {"name": "shadowsocks-tcp", "protocol": "TCP", "port": 8388, "target_port": 8388},
+            {"name": "shadowsocks-udp", "protocol": "UDP", "port": 8388, "target_port": 8388},
+        ],
+    },
+    # MetalLB records the pool it allocated from on the live object.
+    opts=pulumi.ResourceOptions(depends_on=[namespace],
+                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+)
+
+pulumi.export("address", LB_IP)
