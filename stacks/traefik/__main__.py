@@ -8,7 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_vault as vault
 
-from components.constants import TIER_CORE
+from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -209,7 +209,9 @@ service("bot-block-proxy", [{"name": "http", "port": 8080, "target_port": 8080}]
 # --- x402 payment gateway: dry-run (allow-all) until a wallet address is set --------------
 k8s.apps.v1.Deployment(
     "x402-gateway",
-    metadata={"name": "x402-gateway", "namespace": NS, "labels": {"app": "x402-gateway"}},
+    # The CI build sets the running tag and the image path is ignored: policy treats it like Keel's.
+    metadata={"name": "x402-gateway", "namespace": NS, "labels": {"app": "x402-gateway"},
+              "annotations": {IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL}},
     spec={
         "replicas": 2,
         "selector": {"match_labels": {"app": "x402-gateway"}},
