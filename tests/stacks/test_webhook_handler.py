@@ -25,7 +25,7 @@ def test_deployment_env_comes_from_vault_secret_and_ssh_key_mount(synth_stack):
     assert len(refs) == 9
     assert pod["volumes"] == [{"name": "id-rsa", "secret": {"secretName": "ssh-key"}}]
     secret = stack.k8s("Secret", "ssh-key", "webhook-handler")["inputs"]
-    assert secret["type"] == "generic" and secret["stringData"]["id_rsa"] == "[secret]"
+    assert secret["type"] == "generic" and secret["stringData"] == "[secret]"
     es = stack.k8s("ExternalSecret", "webhook-handler-secrets", "webhook-handler")["inputs"]
     assert es["spec"]["dataFrom"] == [{"extract": {"key": "webhook-handler"}}]
 
