@@ -1,0 +1,125 @@
+"""FreshRSS feed reader at rss.<domain>: data on a block volume, extensions on NFS."""
+
+import base64
+import json
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.external_secret import ExternalSecret, ExternalSecretArgs
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env
+
+settings = ClusterSettings.load()
+NS = "freshrss"
+SECRETS = "freshrss-secrets"
+LABELS = {"app": "freshrss", "kubernetes.io/cluster-service": "true"}
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+secrets = ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["freshrss"]), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+# Homepage widget login: `homepage_credentials` (JSON) from Vault secret/freshrss, read
+# from the Secret ESO syncs. Only read here; Pulumi keeps the values encrypted in state.
+synced = k8s.core.v1.Secret.get("freshrss-secrets-synced", f"{NS}/{SECRETS}",
+                                opts=pulumi.ResourceOptions(depends_on=[secrets]))
+
+
+def _widget_login(secret_data: dict | None) -> dict:
+    raw = (secret_data or {}).get("homepage_credentials")
+    if raw is None:
+        if pulumi.runtime.is_dry_run():
+            return {"username": "", "password": ""}
+        raise KeyError(f"{NS}/{SECRETS} has no homepage_credentials key (Vault secret/freshrss)")
+    return json.loads(base64.b64decode(raw))["freshrss"]
+
+
+widget_login = pulumi.Output.secret(synced.data.apply(_widget_login))
+
+data = k8s.core.v1.PersistentVolumeClaim(
+    "freshrss-data-proxmox",
+    metadata={"name": "freshrss-data-proxmox", "namespace": NS, "annotations": {
+        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
+        "resize.topolvm.io/storage_limit": "5Gi",
+        # Binds only once the pod is scheduled (upstream wait_until_bound = false).
+        "pulumi.com/skipAwait": "true"}},
+    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
+          "resources": {"requests": {"storage": "1Gi"}}},
+    # pvc-autoresizer grows the request and a claim cannot shrink back.
+    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
+)
+extensions = NfsVolume("freshrss-extensions", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
+                                                            nfs_path="/srv/nfs/freshrss/extensions", storage="1Gi"), opts=ns_opts)
+
+k8s.apps.v1.Deployment(
+    "freshrss",
+    metadata={"name": "freshrss", "namespace": NS, "labels": {**LABELS, "tier": c.TIER_AUX},
+              "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "Recreate"},
+        "selector": {"match_labels": {"app": "freshrss"}},
+        "template": {
+            "metadata": {"labels": LABELS},
+            "spec": {
+                "containers": [{
+                    "name": "freshrss",
+                    "image": "freshrss/freshrss",
+                    "env": env({"CRON_MIN": "0,30", "BASE_URL": f"https://rss.{settings.root_domain}", "PUBLISHED_PORT": 80}),
+                    "volume_mounts": [{"name": "data", "mount_path": "/var/www/FreshRSS/data"},
+                                      {"name": "extensions", "mount_path": "/var/www/FreshRSS/extensions"}],
+                    "ports": [{"name": "http", "container_port": 80, "protocol": "TCP"}],
+                    "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+                }],
+                "volumes": [
+                    {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
+                    {"name": "extensions", "persistent_volume_claim": {"claim_name": extensions.claim_name}},
+                ],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+
+k8s.core.v1.Service(
+    "freshrss-service",
+    metadata={"name": "freshrss", "namespace": NS, "labels": {"app": "freshrss"}},
+    spec={"selector": {"app": "freshrss"}, "ports": [{"port": 80, "target_port": 80}]},
+    opts=ns_opts,
+)
+
+ingress = IngressFactory("rss", IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    service_name="freshrss",
+    auth="app",
+    auth_reason="FreshRSS login gates the UI; mobile readers (Reeder, FeedMe) call the Fever and GReader APIs "
+                "with app passwords, which a forward-auth redirect would break",
+    dns_type="proxied",
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "FreshRSS",
+        "gethomepage.dev/description": "RSS feed reader",
+        "gethomepage.dev/icon": "freshrss.png",
+        "gethomepage.dev/group": "Productivity",
+        "gethomepage.dev/pod-selector": "",
+        "gethomepage.dev/widget.type": "freshrss",
+        "gethomepage.dev/widget.url": "http://freshrss.freshrss.svc.cluster.local",
+        "gethomepage.dev/widget.username": widget_login["username"],
+        "gethomepage.dev/widget.password": widget_login["password"],
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
