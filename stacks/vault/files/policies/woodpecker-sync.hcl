@@ -1,0 +1,4 @@
+# Sync of CI secrets into Woodpecker.
+path "secret/data/ci/*" {
+  capabilities = ["read", "list"]
+}
