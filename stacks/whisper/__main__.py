@@ -1,0 +1,76 @@
+"""Wyoming voice services on the GPU node: Whisper (STT) and Piper (TTS), raw TCP via Traefik."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes
+
+settings = ClusterSettings.load()
+NS = "whisper"
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_GPU, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+data = NfsVolume("whisper-data-host", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
+                                                    nfs_path="/srv/nfs/whisper", storage="1Gi"), opts=ns_opts)
+
+
+def wyoming_service(name: str, image: str, args: list[str], port: int, memory: str) -> None:
+    """One Wyoming protocol server: GPU-pinned Deployment, Service, and a Traefik TCP entrypoint route."""
+    k8s.apps.v1.Deployment(
+        name,
+        metadata={"name": name, "namespace": NS, "labels": {"app": name, "tier": c.TIER_GPU},
+                  "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
+        spec={
+            # Parked: the GPU node is short on memory. Set 1 to bring the service back.
+            "replicas": 0,
+            "strategy": {"type": "Recreate"},
+            "selector": {"match_labels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {
+                    "node_selector": {"nvidia.com/gpu.present": "true"},
+                    "tolerations": [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+                    "containers": [{
+                        "name": name,
+                        "image": image,
+                        "args": args,
+                        "ports": [{"container_port": port, "protocol": "TCP"}],
+                        "volume_mounts": [{"name": "data", "mount_path": "/data"}],
+                        "resources": {"requests": {"cpu": "25m", "memory": memory}, "limits": {"memory": memory}},
+                    }],
+                    "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+                },
+            },
+        },
+        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+    )
+    k8s.core.v1.Service(
+        f"{name}-service",
+        metadata={"name": name, "namespace": NS, "labels": {"app": name}},
+        spec={"selector": {"app": name}, "ports": [{"name": "wyoming", "port": port, "target_port": port, "protocol": "TCP"}]},
+        opts=ns_opts,
+    )
+    # Home Assistant reaches the service on a dedicated Traefik TCP entrypoint of the same name.
+    k8s.apiextensions.CustomResource(
+        f"{name}-tcp-ingressroute",
+        api_version="traefik.io/v1alpha1",
+        kind="IngressRouteTCP",
+        metadata={"name": f"{name}-tcp", "namespace": "traefik"},
+        spec={"entryPoints": [f"{name}-tcp"],
+              "routes": [{"match": "HostSNI(`*`)", "services": [{"name": name, "namespace": NS, "port": port}]}]},
+    )
+
+
+wyoming_service("whisper", "rhasspy/wyoming-whisper:latest",
+                ["--model", "small-int8", "--language", "en", "--beam-size", "1"], 10300, "1Gi")
+wyoming_service("piper", "rhasspy/wyoming-piper:latest", ["--voice", "en_US-lessac-medium"], 10200, "64Mi")
