@@ -1,0 +1,92 @@
+"""Poison Fountain: a trap host that drip-feeds cached poisoned text to scrapers (currently scaled to 0)."""
+
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import load_payload, tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
+
+settings = ClusterSettings.load()
+HERE = Path(__file__).parent
+NS = "poison-fountain"
+LABELS = {"app": "poison-fountain"}
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_CLUSTER, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cache = NfsVolume("poison-fountain-data-host", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
+                                                             nfs_path="/srv/nfs/poison-fountain"), opts=ns_opts)
+code = k8s.core.v1.ConfigMap("poison-fountain-code", metadata={"name": "poison-fountain-code", "namespace": NS},
+                             data={"server.py": load_payload(HERE, "server.py")}, opts=ns_opts)
+fetcher = k8s.core.v1.ConfigMap("poison-fountain-fetcher", metadata={"name": "poison-fountain-fetcher", "namespace": NS},
+                                data={"fetch-poison.sh": load_payload(HERE, "fetch-poison.sh")}, opts=ns_opts)
+
+healthz = {"http_get": {"path": "/healthz", "port": 8080}}
+k8s.apps.v1.Deployment(
+    "poison-fountain",
+    metadata={"name": "poison-fountain", "namespace": NS, "labels": {**LABELS, "tier": c.TIER_CLUSTER}},
+    spec={
+        "replicas": 0,  # parked: a running trap tripped the ExternalAccessDivergence alert
+        "strategy": {"type": "RollingUpdate", "rolling_update": {"max_unavailable": 0, "max_surge": 1}},
+        "selector": {"match_labels": LABELS},
+        "template": {"metadata": {"labels": LABELS}, "spec": {
+            "topology_spread_constraints": [{"max_skew": 1, "topology_key": "kubernetes.io/hostname",
+                                             "when_unsatisfiable": "DoNotSchedule", "label_selector": {"match_labels": LABELS}}],
+            "containers": [{
+                "name": "poison-fountain", "image": "python:3.12-slim", "command": ["python", "/app/server.py"],
+                "ports": [{"container_port": 8080}],
+                "env": env({"CACHE_DIR": "/data/cache", "DRIP_BYTES": 50, "DRIP_DELAY": "0.5", "POISON_DOMAIN": "poison.viktorbarzin.me"}),
+                "volume_mounts": [{"name": "code", "mount_path": "/app", "read_only": True}, {"name": "data", "mount_path": "/data"}],
+                "liveness_probe": {**healthz, "initial_delay_seconds": 5, "period_seconds": 30},
+                "readiness_probe": {**healthz, "initial_delay_seconds": 3, "period_seconds": 10},
+                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+            }],
+            "volumes": [{"name": "code", "config_map": {"name": code.metadata["name"]}},
+                        {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}],
+        }},
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+k8s.core.v1.Service("poison-fountain-service", metadata={"name": "poison-fountain", "namespace": NS, "labels": LABELS},
+                    spec={"selector": LABELS, "ports": [{"name": "http", "port": 8080, "target_port": 8080}]}, opts=ns_opts)
+
+# Scrapers are the audience: no shared rate limit and no anti-AI middlewares on this host.
+ingress = IngressFactory("poison-fountain", IngressArgs(
+    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+    auth="required", host="poison", dns_type="non-proxied", port=8080,
+    skip_default_rate_limit=True, anti_ai_scraping=False,
+    external_monitor=False,  # the backend is parked; a monitor would only flap
+    extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/name": "Poison Fountain",
+                       "gethomepage.dev/description": "AI bot trap", "gethomepage.dev/icon": "mdi-shield-alert",
+                       "gethomepage.dev/group": "Other", "gethomepage.dev/pod-selector": ""},
+), opts=ns_opts)
+
+named = {"name": "poison-fountain-fetcher"}
+k8s.batch.v1.CronJob(
+    "poison-fountain-fetcher",
+    metadata={**named, "namespace": NS},
+    spec={"schedule": "0 */6 * * *", "successful_jobs_history_limit": 1, "failed_jobs_history_limit": 1,
+          "concurrency_policy": "Forbid", "job_template": {"metadata": named, "spec": {"template": {"metadata": named, "spec": {
+              # Root like the server: the NFS cache directory is root-owned (export has no_root_squash).
+              "security_context": {"run_as_user": 0},
+              "restart_policy": "Never",
+              "containers": [{"name": "fetcher", "image": "curlimages/curl:latest", "command": ["sh", "/scripts/fetch-poison.sh"],
+                              "env": env({"CACHE_DIR": "/data/cache", "POISON_URL": "https://rnsaffn.com/poison2/", "FETCH_COUNT": 50}),
+                              "volume_mounts": [{"name": "scripts", "mount_path": "/scripts", "read_only": True},
+                                                {"name": "data", "mount_path": "/data"}]}],
+              "volumes": [{"name": "scripts", "config_map": {"name": fetcher.metadata["name"], "default_mode": 0o755}},
+                          {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}]}}}}},
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=cronjob_ignore_changes()),
+)
+
+pulumi.export("host", ingress.host)

@@ -1,0 +1,95 @@
+"""Tor proxy (HTTP 8118 / SOCKS 9050, in-cluster) and TorrServer (LAN-only UI, BT port on the shared LB IP)."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes
+
+settings = ClusterSettings.load()
+NS = "tor-proxy"
+KEEL = deployment_ignore_changes(keel=True)
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+
+def deployment(name: str, *, image: str, strategy: dict, container: dict, volumes: list | None = None,
+               annotations: dict | None = None) -> None:
+    """One single-replica Deployment labelled app=<name>, tier aux; Keel manages its image."""
+    pod: dict = {"containers": [{"name": name, "image": image, **container}]}
+    if volumes:
+        pod["volumes"] = volumes
+    k8s.apps.v1.Deployment(
+        name,
+        metadata={"name": name, "namespace": NS, "labels": {"app": name, "tier": c.TIER_AUX}, "annotations": annotations or {}},
+        spec={"replicas": 1, "strategy": strategy, "selector": {"match_labels": {"app": name}},
+              "template": {"metadata": {"labels": {"app": name}}, "spec": pod}},
+        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=KEEL),
+    )
+
+
+deployment("tor-proxy", image="dperson/torproxy:latest", strategy={"type": "RollingUpdate"},
+           annotations={"reloader.stakater.com/search": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
+           container={"ports": [{"name": "http", "container_port": 8118, "protocol": "TCP"},
+                                {"name": "tor", "container_port": 9050, "protocol": "TCP"}],
+                      "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}})
+k8s.core.v1.Service(
+    "tor-proxy-service", metadata={"name": "tor-proxy", "namespace": NS, "labels": {"app": "tor-proxy"}},
+    spec={"selector": {"app": "tor-proxy"}, "ports": [{"name": "http", "port": 8118}, {"name": "tor", "port": 9050}]},
+    opts=ns_opts)
+
+data = k8s.core.v1.PersistentVolumeClaim(
+    "tor-proxy-torrserver-data-proxmox",
+    metadata={"name": "tor-proxy-torrserver-data-proxmox", "namespace": NS, "annotations": {
+        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
+        "resize.topolvm.io/storage_limit": "5Gi",
+        # Binds only once the pod is scheduled: do not wait (upstream wait_until_bound=false).
+        "pulumi.com/skipAwait": "true"}},
+    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
+          "resources": {"requests": {"storage": "1Gi"}}},
+    # The autoresizer grows the request; a claim cannot shrink back.
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=["spec.resources.requests"]),
+)
+echo = {"http_get": {"path": "/echo", "port": 8090}}
+deployment("torrserver", image="ghcr.io/yourok/torrserver:MatriX.141", strategy={"type": "Recreate"},
+           container={"ports": [{"name": "http", "container_port": 8090, "protocol": "TCP"}],
+                      "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+                      "readiness_probe": {**echo, "initial_delay_seconds": 5, "period_seconds": 10},
+                      "liveness_probe": {**echo, "initial_delay_seconds": 15, "period_seconds": 30},
+                      "volume_mounts": [{"name": "torrserver-data", "mount_path": "/opt/ts"}]},
+           volumes=[{"name": "torrserver-data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}}])
+k8s.core.v1.Service(
+    "torrserver-service", metadata={"name": "torrserver", "namespace": NS, "labels": {"app": "torrserver"}},
+    spec={"selector": {"app": "torrserver"}, "ports": [{"name": "http", "port": 8090, "target_port": 8090}]},
+    opts=ns_opts)
+# BitTorrent peers reach TorrServer through the shared MetalLB address (hence ETP=Cluster).
+k8s.core.v1.Service(
+    "torrserver-bt",
+    metadata={"name": "torrserver-bt", "namespace": NS, "labels": {"app": "torrserver-bt"},
+              "annotations": {"metallb.io/loadBalancerIPs": "10.0.20.200", "metallb.io/allow-shared-ip": "shared"}},
+    spec={"type": "LoadBalancer", "external_traffic_policy": "Cluster", "selector": {"app": "torrserver"},
+          "ports": [{"name": f"bt-{p.lower()}", "port": 5665, "target_port": 5665, "protocol": p} for p in ("TCP", "UDP")]},
+    opts=pulumi.ResourceOptions(depends_on=[namespace],
+                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+)
+
+ingress = IngressFactory("torrserver", IngressArgs(
+    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+    port=8090, auth="required",
+    # An explicit internal record shadows the public wildcard CNAME, keeping the name off the internet.
+    dns_type="internal", extra_middlewares=[c.MW_HOME_LANS_ONLY], external_monitor=False,
+    extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/name": "TorrServer",
+                       "gethomepage.dev/description": "Torrent streaming server", "gethomepage.dev/icon": "torrserver.png",
+                       "gethomepage.dev/group": "Media & Entertainment", "gethomepage.dev/pod-selector": ""},
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
