@@ -1,0 +1,43 @@
+"""owntracks: the objects an outage would be about."""
+
+from components import constants as c
+
+
+def test_ingress_is_basic_auth_first_not_authentik(synth_stack):
+    stack = synth_stack("owntracks")
+    ingress = stack.k8s("Ingress", "owntracks", "owntracks")["inputs"]
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations[c.AUTH_ANNOTATION] == "none"
+    assert annotations[c.AUTH_REASON_ANNOTATION]
+    assert annotations[c.ROUTER_MIDDLEWARES_ANNOTATION] == (
+        "owntracks-basic-auth@kubernetescrd,traefik-rate-limit@kubernetescrd,traefik-csp-headers@kubernetescrd")
+    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
+    assert ingress["spec"]["rules"][0]["host"] == "owntracks.viktorbarzin.me"
+
+
+def test_basic_auth_middleware_and_secret(synth_stack):
+    stack = synth_stack("owntracks")
+    middleware = stack.k8s("Middleware", "basic-auth", "owntracks")["inputs"]
+    assert middleware["apiVersion"] == "traefik.io/v1alpha1"
+    assert middleware["spec"] == {"basicAuth": {"secret": "basic-auth-secret"}}
+    secret = stack.k8s("Secret", "basic-auth-secret", "owntracks")
+    assert secret["inputs"]["stringData"] == "[secret]"  # the htpasswd never appears in plain text
+    assert "data" in secret["options"]["ignoreChanges"]
+    es = stack.k8s("ExternalSecret", "owntracks-secrets", "owntracks")["inputs"]
+    assert es["spec"]["dataFrom"] == [{"extract": {"key": "owntracks"}}]
+
+
+def test_recorder_runs_the_dawarich_hook(synth_stack):
+    stack = synth_stack("owntracks")
+    deployment = stack.k8s("Deployment", "owntracks", "owntracks")["inputs"]
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["image"] == "owntracks/recorder:1.0.1"
+    assert container["args"] == ["--lua-script", "/hook/dawarich-hook.lua", "owntracks/#"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["DAWARICH_API_KEY"]["valueFrom"]["secretKeyRef"] == {"name": "owntracks-secrets", "key": "dawarich_api_key"}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert volumes["data"]["persistentVolumeClaim"]["claimName"] == "owntracks-data-encrypted"
+    assert volumes["hook"]["configMap"]["name"] == "dawarich-hook"
+    hook = stack.k8s("ConfigMap", "dawarich-hook", "owntracks")["inputs"]["data"]["dawarich-hook.lua"]
+    assert "function otr_hook" in hook and "/api/v1/owntracks/points" in hook
