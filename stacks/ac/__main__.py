@@ -1,0 +1,107 @@
+"""Agent Conductor edge: Traefik routes ac.<domain> to services running on the DevVM.
+
+The app itself (gateway, relays, SPA server) is deployed on the DevVM by its own repo;
+this stack owns only the selector-less Services, their Endpoints, the routes and middlewares.
+"""
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_vault as vault
+
+from components.constants import IGNORE_GOLDILOCKS_LABEL
+from components.ingress import IngressArgs, IngressFactory
+from components.payload import PLACEHOLDER_MARKER, tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+
+settings = ClusterSettings.load()
+NS = "ac"
+HOST = f"ac.{settings.root_domain}"
+DEVVM_IP = "10.0.10.10"
+
+
+def gateway_secret() -> pulumi.Output[str]:
+    """secret/ac-gateway gateway_secret: the DevVM gateway reads the same Vault key."""
+    def pick(values):
+        if values and "gateway_secret" in values:
+            return values["gateway_secret"]
+        if pulumi.runtime.is_dry_run():
+            return f"{PLACEHOLDER_MARKER}: secret/ac-gateway gateway_secret"
+        raise RuntimeError("Vault secret/ac-gateway has no field 'gateway_secret'")
+    return pulumi.Output.secret(vault.kv.get_secret_v2_output(mount="secret", name="ac-gateway").data.apply(pick))
+
+
+# No tier label: upstream never gave this namespace one (see README).
+namespace = k8s.core.v1.Namespace(
+    "ac-namespace",
+    metadata={"name": NS, "labels": {"istio-injection": "disabled", "keel.sh/enrolled": "true"}},
+    opts=pulumi.ResourceOptions(ignore_changes=[IGNORE_GOLDILOCKS_LABEL]),
+)
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+# DevVM ports: 7690 the WebSocket gateway (the only browser-facing socket), 7691 the SPA server.
+for name, port in (("ac-demux", 7690), ("ac-static", 7691)):
+    k8s.core.v1.Service(f"{name}-service", metadata={"name": name, "namespace": NS, "labels": {"app": name}},
+                        spec={"ports": [{"name": "http", "port": 80, "target_port": port}]}, opts=ns_opts)
+    k8s.core.v1.Endpoints(f"{name}-endpoints", metadata={"name": name, "namespace": NS},
+                          subsets=[{"addresses": [{"ip": DEVVM_IP}], "ports": [{"name": "http", "port": port}]}],
+                          opts=ns_opts)
+
+# Sets (so also overwrites any client copy of) the shared secret the gateway requires.
+k8s.apiextensions.CustomResource(
+    "ac-gateway-secret",
+    api_version="traefik.io/v1alpha1",
+    kind="Middleware",
+    metadata={"name": "ac-gateway-secret", "namespace": NS},
+    spec={"headers": {"customRequestHeaders": {"X-Gateway-Auth": gateway_secret()}}},
+    opts=ns_opts,
+)
+
+# SPA on "/", admin-only through Authentik.
+ingress = IngressFactory("ac", IngressArgs(
+    namespace=NS,
+    tls_secret_name=settings.tls_secret_name,
+    root_domain=settings.root_domain,
+    dns=settings.dns,
+    auth="required",
+    dns_type="proxied",
+    service_name="ac-static",
+    port=80,
+    extra_annotations={
+        "gethomepage.dev/enabled": "true",
+        "gethomepage.dev/name": "Agent Conductor",
+        "gethomepage.dev/description": "Multi-agent web console (agent-conductor port)",
+        "gethomepage.dev/icon": "mdi-robot",
+        "gethomepage.dev/group": "Infrastructure",
+        "gethomepage.dev/pod-selector": "",
+    },
+), opts=ns_opts)
+
+# /ws to the gateway: forward-auth supplies X-Authentik-Username, then the secret header.
+# The longer path prefix wins over the Ingress' "/".
+k8s.apiextensions.CustomResource(
+    "ac-ws",
+    api_version="traefik.io/v1alpha1",
+    kind="IngressRoute",
+    metadata={"name": "ac-ws", "namespace": NS},
+    spec={
+        "entryPoints": ["websecure"],
+        "routes": [{
+            "match": f"Host(`{HOST}`) && PathPrefix(`/ws`)",
+            "kind": "Rule",
+            "middlewares": [
+                {"name": "authentik-forward-auth", "namespace": "traefik"},
+                {"name": "ac-gateway-secret", "namespace": NS},
+            ],
+            "services": [{"name": "ac-demux", "port": 80}],
+        }],
+        "tls": {"secretName": settings.tls_secret_name},
+    },
+    opts=ns_opts,
+)
+
+pulumi.export("host", ingress.host)
