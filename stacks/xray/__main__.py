@@ -1,0 +1,129 @@
+"""Xray: VLESS proxy for native clients. REALITY on a MetalLB IP; WebSocket and xhttp via Traefik.
+
+The client list, REALITY key and short ids come from Vault secret/platform at deploy time and
+are filled into files/config.json (the inbound layout).
+"""
+
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_vault as vault
+
+from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes
+
+settings = ClusterSettings.load()
+NS = "xray"
+REALITY_IP = "10.0.20.200"
+
+
+def render_config(values: dict | None) -> str:
+    """files/config.json with every inbound's clients and the REALITY key/short ids filled in."""
+    if not values or "xray_reality_private_key" not in values:
+        if not pulumi.runtime.is_dry_run():
+            raise RuntimeError("Vault secret/platform lacks the xray_reality_* fields")
+        values = {"xray_reality_clients": "[]", "xray_reality_short_ids": "[]",
+                  "xray_reality_private_key": f"{PLACEHOLDER_MARKER}: secret/platform xray_reality_private_key"}
+    config = json.loads(load_payload(Path(__file__).parent, "config.json"))
+    for inbound in config["inbounds"]:
+        inbound["settings"]["clients"] = json.loads(values["xray_reality_clients"])
+    reality = config["inbounds"][0]["streamSettings"]["realitySettings"]
+    reality["privateKey"] = values["xray_reality_private_key"]
+    reality["shortIds"] = json.loads(values["xray_reality_short_ids"])
+    return json.dumps(config, indent=2)
+
+
+namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+
+platform = vault.kv.get_secret_v2_output(mount="secret", name="platform")
+k8s.core.v1.ConfigMap(
+    "xray-config",
+    metadata={"name": "xray-config", "namespace": NS, "labels": {"app": "xray"},
+              "annotations": {"reloader.stakater.com/match": "true"}},
+    data={"config.json": pulumi.Output.secret(platform.data.apply(render_config))},
+    opts=ns_opts,
+)
+
+k8s.apps.v1.Deployment(
+    "xray",
+    metadata={"name": "xray", "namespace": NS, "labels": {"app": "xray", "tier": TIER_CORE},
+              "annotations": {"reloader.stakater.com/search": "true", IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL}},
+    spec={
+        "replicas": 1,
+        "strategy": {"rolling_update": {"max_surge": 2, "max_unavailable": 0}},
+        "selector": {"match_labels": {"app": "xray"}},
+        "template": {
+            "metadata": {"labels": {"app": "xray"}},
+            "spec": {
+                "containers": [{
+                    "name": "xray",
+                    "image": "teddysun/xray",
+                    # 7443 REALITY, 8443 WebSocket, 9443 xhttp ("gRPC" path)
+                    "ports": [{"container_port": p, "protocol": "TCP"} for p in (7443, 8443, 9443)],
+                    "volume_mounts": [
+                        {"name": "tls", "mount_path": "/etc/xray/tls.crt", "sub_path": "tls.crt"},
+                        {"name": "tls", "mount_path": "/etc/xray/tls.key", "sub_path": "tls.key"},
+                        {"name": "config", "mount_path": "/etc/xray/config.json", "sub_path": "config.json"},
+                    ],
+                    "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+                }],
+                "volumes": [
+                    {"name": "tls", "secret": {"secret_name": settings.tls_secret_name}},
+                    {"name": "config", "config_map": {"name": "xray-config"}},
+                ],
+                "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(extra=[
+        *(f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS[:3]),
+        'spec.template.metadata.annotations["keel.sh/update-time"]',
+        "spec.template.spec.containers[0].image",
+    ])),
+)
+
+k8s.core.v1.Service(
+    "xray-service",
+    metadata={"name": "xray", "namespace": NS, "labels": {"app": "xray"}},
+    spec={"selector": {"app": "xray"}, "ports": [
+        {"name": "websocket", "port": 8443, "target_port": 8443, "protocol": "TCP"},
+        {"name": "grpc", "port": 9443, "target_port": 9443, "protocol": "TCP"},
+    ]},
+    opts=ns_opts,
+)
+k8s.core.v1.Service(
+    "xray-reality-service",
+    metadata={"name": "xray-reality", "namespace": NS, "labels": {"app": "xray"},
+              "annotations": {"metallb.io/loadBalancerIPs": REALITY_IP, "metallb.io/allow-shared-ip": "shared"}},
+    spec={"type": "LoadBalancer", "selector": {"app": "xray"},
+          "ports": [{"name": "reality", "port": 7443, "protocol": "TCP"}]},
+    # MetalLB writes the pool it allocated from onto the live object.
+    opts=pulumi.ResourceOptions(depends_on=[namespace],
+                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+)
+
+common = dict(namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain,
+              dns=settings.dns, dns_type="proxied", auth="none", homepage_enabled=False, service_name="xray")
+IngressFactory("xray-ws", IngressArgs(
+    **common, host="xray-ws", port=8443,
+    auth_reason="VPN WebSocket transport for native xray clients, which cannot do a browser login; "
+                "each client is authenticated by its VLESS id",
+), opts=ns_opts)
+IngressFactory("xray-grpc", IngressArgs(
+    **common, host="xray-grpc", port=9443, ingress_path=["/grpc-vpn"],
+    auth_reason="VPN xhttp transport for native xray clients, which cannot do a browser login; "
+                "each client is authenticated by its VLESS id",
+    extra_annotations={"traefik.ingress.kubernetes.io/service.serversscheme": "h2c"},
+), opts=ns_opts)

@@ -1,0 +1,54 @@
+"""xray: the objects an outage would be about."""
+
+import json
+from pathlib import Path
+
+from components import constants as c
+
+STACK_DIR = Path(__file__).resolve().parents[2] / "stacks" / "xray"
+
+
+def test_transport_ingresses_are_public_for_native_clients(synth_stack):
+    stack = synth_stack("xray")
+    for name, host, path, port in (("xray-ws", "xray-ws.viktorbarzin.me", "/", 8443),
+                                   ("xray-grpc", "xray-grpc.viktorbarzin.me", "/grpc-vpn", 9443)):
+        ingress = stack.k8s("Ingress", name, "xray")["inputs"]
+        annotations = ingress["metadata"]["annotations"]
+        assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION], name
+        assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied", name
+        assert "gethomepage.dev/enabled" not in annotations, name
+        rule = ingress["spec"]["rules"][0]
+        assert rule["host"] == host
+        assert rule["http"]["paths"][0]["path"] == path
+        assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "xray", "port": {"number": port}}
+    grpc = stack.k8s("Ingress", "xray-grpc", "xray")["inputs"]["metadata"]["annotations"]
+    assert grpc["traefik.ingress.kubernetes.io/service.serversscheme"] == "h2c"
+
+
+def test_reality_service_holds_the_metallb_ip(synth_stack):
+    stack = synth_stack("xray")
+    service = stack.k8s("Service", "xray-reality", "xray")
+    assert service["inputs"]["spec"]["type"] == "LoadBalancer"
+    assert service["inputs"]["metadata"]["annotations"]["metallb.io/loadBalancerIPs"] == "10.0.20.200"
+    assert service["options"]["ignoreChanges"] == ['metadata.annotations["metallb.io/ip-allocated-from-pool"]']
+
+
+def test_config_is_secret_and_mounted(synth_stack):
+    stack = synth_stack("xray")
+    config_map = stack.k8s("ConfigMap", "xray-config", "xray")["inputs"]
+    assert config_map["data"]["config.json"] == "[secret]"
+    deployment = stack.k8s("Deployment", "xray", "xray")["inputs"]
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["containers"][0]["image"] == "teddysun/xray"
+    assert {"name": "config", "configMap": {"name": "xray-config"}} in pod["volumes"]
+    assert {"name": "tls", "secret": {"secretName": "tls-secret"}} in pod["volumes"]
+    assert deployment["metadata"]["labels"]["tier"] == c.TIER_CORE
+
+
+def test_config_payload_inbounds():
+    config = json.loads((STACK_DIR / "files" / "config.json").read_text())
+    inbounds = config["inbounds"]
+    assert [i["port"] for i in inbounds] == [7443, 8443, 9443]
+    assert inbounds[0]["streamSettings"]["security"] == "reality"
+    assert inbounds[1]["streamSettings"]["wsSettings"]["path"] == "/ws"
+    assert inbounds[2]["streamSettings"]["xhttpSettings"]["path"] == "/grpc-vpn"
