@@ -3,7 +3,7 @@
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.anubis import AnubisArgs, AnubisInstance
+from components.anubis import SERVICE_PORT as ANUBIS_PORT, AnubisArgs, AnubisInstance
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -81,7 +81,7 @@ site = IngressFactory("blog", IngressArgs(
     auth_reason="Public blog; Anubis' proof-of-work wall stands in for the AI-bot block",
     dns_type="proxied",
     service_name="anubis-blog",
-    port=8080,
+    port=ANUBIS_PORT,
     extra_middlewares=["traefik-x402@kubernetescrd"],
     extra_annotations={
         "gethomepage.dev/enabled": "true",

@@ -3,7 +3,7 @@
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.anubis import AnubisArgs, AnubisInstance
+from components.anubis import SERVICE_PORT as ANUBIS_PORT, AnubisArgs, AnubisInstance
 from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
@@ -73,7 +73,7 @@ ingress = IngressFactory(SERVICE, IngressArgs(
     auth_reason="Client-side tool with no accounts or stored data; Anubis' proof-of-work wall keeps crawlers off",
     dns_type="proxied",
     service_name=f"anubis-{SERVICE}",
-    port=8080,
+    port=ANUBIS_PORT,
     sablier=Sablier(group="cyberchef"),
     extra_middlewares=["traefik-x402@kubernetescrd"],
     anti_ai_scraping=False,
