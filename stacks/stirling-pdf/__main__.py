@@ -1,0 +1,87 @@
+"""Stirling PDF: PDF toolkit behind its own local login, parked by Sablier when idle."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.ingress import IngressArgs, IngressFactory, Sablier
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import ROLLOUT_ANNOTATIONS, deployment_ignore_changes, env, sablier_labels
+
+settings = ClusterSettings.load()
+NS = "stirling-pdf"
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+configs = k8s.core.v1.PersistentVolumeClaim(
+    "stirling-pdf-configs-proxmox",
+    metadata={"name": "stirling-pdf-configs-proxmox", "namespace": NS, "annotations": {
+        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
+        "resize.topolvm.io/storage_limit": "5Gi",
+        # Binds only once the pod is scheduled: do not wait (upstream wait_until_bound=false).
+        "pulumi.com/skipAwait": "true"}},
+    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
+          "resources": {"requests": {"storage": "1Gi"}}},
+    # The autoresizer grows the request; a claim cannot shrink back.
+    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
+)
+
+# Keel's policy/trigger/schedule are owned here (semver-ordered `major`, never `force`, which can
+# roll a multi-tag repo backwards), so only the tag, match-tag and rollout bookkeeping are ignored.
+ignored = deployment_ignore_changes(sablier=True, extra=[
+    'metadata.annotations["keel.sh/match-tag"]', "spec.template.spec.containers[0].image",
+    *(f'metadata.annotations["{a}"]' for a in ROLLOUT_ANNOTATIONS),
+    'spec.template.metadata.annotations["keel.sh/update-time"]'])
+status = {"http_get": {"path": "/api/v1/info/status", "port": 8080}}  # login-free health endpoint
+k8s.apps.v1.Deployment(
+    "stirling-pdf",
+    metadata={"name": "stirling-pdf", "namespace": NS,
+              "labels": {"app": "stirling-pdf", "tier": c.TIER_AUX, **sablier_labels("stirling-pdf")},
+              "annotations": {"keel.sh/policy": "major", "keel.sh/trigger": "poll", "keel.sh/pollSchedule": "@every 1h"}},
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "Recreate"},
+        "selector": {"match_labels": {"app": "stirling-pdf"}},
+        "template": {"metadata": {"labels": {"app": "stirling-pdf"}}, "spec": {
+            "containers": [{
+                # A semver seed tag: Keel's `major` policy needs an ordered base after a recreate.
+                "name": "stirling-pdf", "image": "stirlingtools/stirling-pdf:2.13.2",
+                # Local accounts only: Stirling's OAuth2 is a paid tier.
+                "env": env({"SECURITY_ENABLELOGIN": "true", "SECURITY_LOGINMETHOD": "normal"}),
+                # The entrypoint sizes the JVM from the limit; below 2Gi metaspace is too small for v2.
+                "resources": {"requests": {"cpu": "250m", "memory": "768Mi"}, "limits": {"memory": "2Gi"}},
+                "ports": [{"container_port": 8080}],
+                # A Sablier wake must not forward into a JVM that is still booting.
+                "startup_probe": {**status, "initial_delay_seconds": 5, "period_seconds": 3,
+                                  "failure_threshold": 40, "timeout_seconds": 3},
+                "readiness_probe": {**status, "period_seconds": 10, "timeout_seconds": 3, "failure_threshold": 3},
+                "volume_mounts": [{"name": "configs", "mount_path": "/configs"}],
+            }],
+            "volumes": [{"name": "configs", "persistent_volume_claim": {"claim_name": configs.metadata["name"]}}],
+        }},
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=ignored),
+)
+k8s.core.v1.Service(
+    "stirling-pdf-service", metadata={"name": "stirling-pdf", "namespace": NS, "labels": {"app": "stirling-pdf"}},
+    spec={"selector": {"app": "stirling-pdf"}, "ports": [{"name": "http", "port": 80, "target_port": 8080}]},
+    opts=ns_opts)
+
+ingress = IngressFactory("stirling-pdf", IngressArgs(
+    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+    auth="app",
+    auth_reason="Stirling PDF's own local username/password login (SECURITY_ENABLELOGIN) is the gate; its SSO "
+                "is a paid feature. Cloudflare and CrowdSec front the login page",
+    dns_type="proxied", sablier=Sablier(group="stirling-pdf"),
+    extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/name": "Stirling PDF",
+                       "gethomepage.dev/description": "PDF toolkit", "gethomepage.dev/icon": "stirling-pdf.png",
+                       "gethomepage.dev/group": "Productivity", "gethomepage.dev/pod-selector": ""},
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
