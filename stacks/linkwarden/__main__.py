@@ -1,0 +1,113 @@
+"""Linkwarden bookmark manager: NextAuth via Authentik OIDC, rotated Postgres creds, encrypted archive volume."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from components import constants as c
+from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.payload import tls_material
+from components.random_secret import GENERATION_FIELDS
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env, secret_env
+
+settings = ClusterSettings.load()
+config = pulumi.Config()
+NS = "linkwarden"
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+ExternalSecret("linkwarden-secrets", ExternalSecretArgs(namespace=NS, extract=["linkwarden"]), opts=ns_opts)
+ExternalSecret("linkwarden-db-creds", ExternalSecretArgs(
+    namespace=NS, store="vault-database",
+    data=[SecretKey(secret_key="password", key="static-creds/pg-linkwarden", property="password")],
+    template={"metadata": {"annotations": {"reloader.stakater.com/match": "true"}}, "data": {
+        "DATABASE_URL": f"postgresql://linkwarden:{{{{ .password }}}}@{settings.postgresql_host}:5432/linkwarden",
+        "DB_PASSWORD": "{{ .password }}"}}), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+# NextAuth session secret; generation flags only matter at creation (see components.random_secret).
+nextauth_secret = random.RandomString("secret", length=32, special=True, override_special="/@£$",
+                                      opts=pulumi.ResourceOptions(ignore_changes=list(GENERATION_FIELDS)))
+
+# Homepage widget key (Vault secret/linkwarden: homepage_credentials) as secret stack config; see README.
+if pulumi.runtime.is_dry_run():
+    widget = config.get_secret_object("homepageCredentials") or pulumi.Output.secret({"linkwarden": {"api_key": "PLACEHOLDER"}})
+else:
+    widget = config.require_secret_object("homepageCredentials")
+
+# Page archives are personal browsing history (encrypted class); regenerable from the URLs in Postgres.
+archives = k8s.core.v1.PersistentVolumeClaim(
+    "linkwarden-archives-encrypted",
+    metadata={"name": "linkwarden-archives-encrypted", "namespace": NS, "annotations": {
+        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
+        "resize.topolvm.io/storage_limit": "10Gi",
+        # Binds only once the pod is scheduled: do not wait (upstream wait_until_bound=false).
+        "pulumi.com/skipAwait": "true"}},
+    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm-encrypted",
+          "resources": {"requests": {"storage": "2Gi"}}},
+    # The autoresizer grows the request; a claim cannot shrink back.
+    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
+)
+
+k8s.apps.v1.Deployment(
+    "linkwarden",
+    metadata={"name": "linkwarden", "namespace": NS, "labels": {"app": "linkwarden", "tier": c.TIER_AUX},
+              "annotations": {"reloader.stakater.com/search": "true"}},
+    spec={
+        "replicas": 1,
+        "strategy": {"type": "Recreate"},  # RWO archive volume: a rolling pod would wait on it forever
+        "selector": {"match_labels": {"app": "linkwarden"}},
+        "template": {
+            "metadata": {"labels": {"app": "linkwarden"}, "annotations": {
+                "diun.enable": "true", "diun.include_tags": r"^v?\d+\.\d+\.\d+$",
+                "dependency.kyverno.io/wait-for": "postgresql.dbaas:5432"}},
+            "spec": {
+                "containers": [{
+                    "name": "linkwarden", "image": "ghcr.io/linkwarden/linkwarden:v2.14.0",
+                    "ports": [{"container_port": 3000}],
+                    "env": [
+                        *secret_env("linkwarden-db-creds", {"DATABASE_URL": "DATABASE_URL"}),
+                        # STORAGE_FOLDER absolute, so archives land on the claim (the default is relative).
+                        *env({"NEXT_PUBLIC_AUTHENTIK_ENABLED": "true", "STORAGE_FOLDER": "/storage"}),
+                        {"name": "NEXTAUTH_SECRET", "value": nextauth_secret.result},
+                        *env({"NEXTAUTH_URL": "https://linkwarden.viktorbarzin.me/api/v1/auth",
+                              "AUTHENTIK_ISSUER": "https://authentik.viktorbarzin.me/application/o/linkwarden"}),
+                        *secret_env("linkwarden-secrets", {"AUTHENTIK_CLIENT_ID": "authentik_client_id",
+                                                           "AUTHENTIK_CLIENT_SECRET": "authentik_client_secret"}),
+                    ],
+                    "volume_mounts": [{"name": "archives", "mount_path": "/storage"}],
+                    "resources": {"requests": {"cpu": "50m", "memory": "1Gi"}, "limits": {"memory": "1280Mi"}},
+                }],
+                "volumes": [{"name": "archives", "persistent_volume_claim": {"claim_name": archives.metadata["name"]}}],
+            },
+        },
+    },
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
+k8s.core.v1.Service(
+    "linkwarden-service", metadata={"name": "linkwarden", "namespace": NS, "labels": {"app": "linkwarden"}},
+    spec={"selector": {"app": "linkwarden"}, "ports": [{"name": "linkwarden", "port": 80, "target_port": 3000}]},
+    opts=ns_opts)
+
+ingress = IngressFactory("linkwarden", IngressArgs(
+    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+    auth="app",
+    auth_reason="Linkwarden's NextAuth login (Authentik OIDC) gates users; its mobile clients call /api/* "
+                "and cannot follow a forward-auth redirect",
+    dns_type="proxied",
+    extra_annotations={
+        "gethomepage.dev/enabled": "true", "gethomepage.dev/name": "Linkwarden",
+        "gethomepage.dev/description": "Bookmark manager", "gethomepage.dev/icon": "linkwarden.png",
+        "gethomepage.dev/group": "Productivity", "gethomepage.dev/pod-selector": "",
+        "gethomepage.dev/widget.type": "linkwarden",
+        "gethomepage.dev/widget.url": "http://linkwarden.linkwarden.svc.cluster.local",
+        "gethomepage.dev/widget.key": widget.apply(lambda w: w["linkwarden"]["api_key"]),
+    },
+), opts=ns_opts)
+
+pulumi.export("host", ingress.host)
