@@ -1,0 +1,95 @@
+"""yt-dlp: YoutubeDL-Material downloader plus yt-highlights (GPU ASR + LLM summaries posted to Slack)."""
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.external_secret import ExternalSecret, ExternalSecretArgs
+from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
+from components.nfs_volume import NfsVolume, NfsVolumeArgs
+from components.payload import tls_material
+from components.settings import ClusterSettings
+from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.workload import deployment_ignore_changes, env, secret_env
+
+settings = ClusterSettings.load()
+config = pulumi.Config()
+NS = "ytdlp"
+SECRETS = "ytdlp-secrets"
+slack_channel = (config.get("slackChannel") or "PLACEHOLDER") if pulumi.runtime.is_dry_run() else config.require("slackChannel")
+
+namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
+ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["ytdlp"]), opts=ns_opts)
+certificate, private_key = tls_material()
+TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
+                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+downloads, highlights = (
+    NfsVolume(name, NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server, nfs_path=path), opts=ns_opts)
+    for name, path in (("ytdlp-data-host", "/srv/nfs/ytdlp"), ("ytdlp-highlights-data-host", "/srv/nfs/ytdlp-highlights")))
+KEEL = pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True))
+
+
+def web_app(name: str, *, port: int, port_name: str, host: str, homepage: dict) -> IngressFactory:
+    """ClusterIP Service on :80 and an owner-only, non-proxied host for one app."""
+    k8s.core.v1.Service(
+        f"{name}-service", metadata={"name": name, "namespace": NS, "labels": {"app": name}},
+        spec={"selector": {"app": name}, "ports": [
+            {"name": port_name, "port": 80, "target_port": port, "protocol": "TCP"}]},
+        opts=ns_opts)
+    return IngressFactory(name, IngressArgs(
+        namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
+        auth="required", host=host, dns_type="non-proxied",
+        extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/group": "Media & Entertainment",
+                           "gethomepage.dev/pod-selector": "", **homepage}), opts=ns_opts)
+
+
+k8s.apps.v1.Deployment(
+    "ytdlp",
+    metadata={"name": "ytdlp", "namespace": NS, "labels": {"app": "ytdlp", "tier": c.TIER_AUX},
+              "annotations": {"diun.enable": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
+    spec={"selector": {"match_labels": {"app": "ytdlp"}}, "template": {"metadata": {"labels": {"app": "ytdlp"}}, "spec": {
+        "containers": [{
+            "name": "ytdlp", "image": "tzahi12345/youtubedl-material:nightly",
+            "resources": {"requests": {"cpu": "25m", "memory": "512Mi"}, "limits": {"memory": "512Mi"}},
+            "ports": [{"container_port": 17442}],
+            "volume_mounts": [{"name": "data", "mount_path": f"/app/{d}"}
+                              for d in ("appdata", "audio", "video", "users", "subscriptions")]}],
+        "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": downloads.claim_name}}]}}},
+    opts=KEEL,
+)
+ytdlp = web_app("ytdlp", port=17442, port_name="ytdlp", host="yt", homepage={
+    "gethomepage.dev/name": "yt-dlp", "gethomepage.dev/description": "Video downloader", "gethomepage.dev/icon": "youtube-dl.png"})
+
+k8s.apps.v1.Deployment(
+    "yt-highlights",
+    metadata={"name": "yt-highlights", "namespace": NS, "labels": {"app": "yt-highlights", "tier": c.TIER_AUX},
+              "annotations": {"diun.enable": "true", "reloader.stakater.com/auto": "true"}},
+    spec={"replicas": 1, "strategy": {"type": "Recreate"}, "selector": {"match_labels": {"app": "yt-highlights"}},
+          "template": {"metadata": {"labels": {"app": "yt-highlights"}}, "spec": {
+              "node_selector": {"nvidia.com/gpu.present": "true"},
+              "tolerations": [{"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"}],
+              "containers": [{
+                  "name": "yt-highlights", "image": "viktorbarzin/yt-highlights:v20-20260127",
+                  "ports": [{"container_port": 8000}],
+                  "env": [
+                      *env({"ASR_MODEL": "large-v3", "ASR_DEVICE": "cuda", "OPENROUTER_MODEL": "deepseek/deepseek-r1-0528:free"}),
+                      *secret_env(SECRETS, {"OPENROUTER_API_KEY": "openrouter_api_key"}),
+                      *env({"DATA_PATH": "/data"}),
+                      *secret_env(SECRETS, {"SLACK_BOT_TOKEN": "slack_bot_token"}),
+                      # Model caches live on NFS: ephemeral storage would get the pod evicted.
+                      *env({"SLACK_CHANNEL": slack_channel, "REDIS_URL": f"redis://{settings.redis_host}:6379/0",
+                            "HF_HOME": "/data/cache/huggingface", "TORCH_HOME": "/data/cache/torch"}),
+                  ],
+                  "volume_mounts": [{"name": "data", "mount_path": "/data"}],
+                  "resources": {"limits": {"nvidia.com/gpu": "1"}},
+                  "liveness_probe": {"http_get": {"path": "/health", "port": 8000}, "initial_delay_seconds": 180,
+                                     "period_seconds": 60, "timeout_seconds": 60, "failure_threshold": 10}}],
+              "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": highlights.claim_name}}]}}},
+    opts=KEEL,
+)
+highlights_ingress = web_app("yt-highlights", port=8000, port_name="http", host="yt-highlights", homepage={
+    "gethomepage.dev/name": "YT Highlights", "gethomepage.dev/description": "AI video highlights", "gethomepage.dev/icon": "youtube.png"})
+
+pulumi.export("hosts", [ytdlp.host, highlights_ingress.host])
