@@ -41,7 +41,7 @@ data = k8s.core.v1.PersistentVolumeClaim(
     spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
           "resources": {"requests": {"storage": "1Gi"}}},
     # The autoresizer grows the request; a claim cannot shrink back.
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=["spec.resources.requests"]),
+    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
 )
 libraries = {
     name: NfsVolume(f"navidrome-{name}", NfsVolumeArgs(namespace=NS, nfs_server=server, nfs_path=path), opts=ns_opts)

@@ -34,6 +34,7 @@ def test_database_claim_is_proxmox_and_resizable(synth_stack):
     assert pvc["inputs"]["spec"]["storageClassName"] == "proxmox-lvm"
     assert pvc["inputs"]["spec"]["resources"]["requests"]["storage"] == "1Gi"
     assert pvc["options"]["ignoreChanges"] == ["spec.resources.requests"]
+    assert pvc["options"]["protect"]
 
 
 def test_secrets_come_from_vault(synth_stack):
