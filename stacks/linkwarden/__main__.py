@@ -9,6 +9,7 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs, Secre
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import tls_material
+from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.random_secret import GENERATION_FIELDS
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
@@ -41,18 +42,8 @@ else:
     widget = config.require_secret_object("homepageCredentials")
 
 # Page archives are personal browsing history (encrypted class); regenerable from the URLs in Postgres.
-archives = k8s.core.v1.PersistentVolumeClaim(
-    "linkwarden-archives-encrypted",
-    metadata={"name": "linkwarden-archives-encrypted", "namespace": NS, "annotations": {
-        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
-        "resize.topolvm.io/storage_limit": "10Gi",
-        # Binds only once the pod is scheduled: do not wait (upstream wait_until_bound=false).
-        "pulumi.com/skipAwait": "true"}},
-    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm-encrypted",
-          "resources": {"requests": {"storage": "2Gi"}}},
-    # The autoresizer grows the request; a claim cannot shrink back.
-    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
-)
+archives = ProxmoxVolume("linkwarden-archives-encrypted", ProxmoxVolumeArgs(
+    namespace=NS, storage="2Gi", storage_limit="10Gi", storage_class="proxmox-lvm-encrypted"), opts=ns_opts)
 
 k8s.apps.v1.Deployment(
     "linkwarden",
@@ -83,7 +74,7 @@ k8s.apps.v1.Deployment(
                     "volume_mounts": [{"name": "archives", "mount_path": "/storage"}],
                     "resources": {"requests": {"cpu": "50m", "memory": "1Gi"}, "limits": {"memory": "1280Mi"}},
                 }],
-                "volumes": [{"name": "archives", "persistent_volume_claim": {"claim_name": archives.metadata["name"]}}],
+                "volumes": [{"name": "archives", "persistent_volume_claim": {"claim_name": archives.claim_name}}],
             },
         },
     },

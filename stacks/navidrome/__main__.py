@@ -9,6 +9,7 @@ from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import tls_material
+from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env
@@ -31,18 +32,7 @@ if pulumi.runtime.is_dry_run():
 else:
     widget = config.require_secret_object("homepageCredentials")
 
-data = k8s.core.v1.PersistentVolumeClaim(
-    "navidrome-data-proxmox",
-    metadata={"name": "navidrome-data-proxmox", "namespace": NS, "annotations": {
-        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
-        "resize.topolvm.io/storage_limit": "5Gi",
-        # The claim binds only when the pod is scheduled; do not wait for it (upstream wait_until_bound=false).
-        "pulumi.com/skipAwait": "true"}},
-    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
-          "resources": {"requests": {"storage": "1Gi"}}},
-    # The autoresizer grows the request; a claim cannot shrink back.
-    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
-)
+data = ProxmoxVolume("navidrome-data-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 libraries = {
     name: NfsVolume(f"navidrome-{name}", NfsVolumeArgs(namespace=NS, nfs_server=server, nfs_path=path), opts=ns_opts)
     for name, server, path in [
@@ -74,7 +64,7 @@ k8s.apps.v1.Deployment(
                 "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "384Mi"}},
             }],
             "volumes": [
-                {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
+                {"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
                 {"name": "music", "persistent_volume_claim": {"claim_name": libraries["music"].claim_name}},
                 {"name": "lidarr", "persistent_volume_claim": {"claim_name": libraries["lidarr-host"].claim_name}},
                 {"name": "freedify", "persistent_volume_claim": {"claim_name": libraries["freedify-host"].claim_name}},

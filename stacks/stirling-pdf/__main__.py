@@ -7,6 +7,7 @@ from components import constants as c
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import tls_material
+from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import ROLLOUT_ANNOTATIONS, deployment_ignore_changes, env, sablier_labels
@@ -19,18 +20,7 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 certificate, private_key = tls_material()
 TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
                                       certificate=certificate, private_key=private_key), opts=ns_opts)
-configs = k8s.core.v1.PersistentVolumeClaim(
-    "stirling-pdf-configs-proxmox",
-    metadata={"name": "stirling-pdf-configs-proxmox", "namespace": NS, "annotations": {
-        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
-        "resize.topolvm.io/storage_limit": "5Gi",
-        # Binds only once the pod is scheduled: do not wait (upstream wait_until_bound=false).
-        "pulumi.com/skipAwait": "true"}},
-    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
-          "resources": {"requests": {"storage": "1Gi"}}},
-    # The autoresizer grows the request; a claim cannot shrink back.
-    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
-)
+configs = ProxmoxVolume("stirling-pdf-configs-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 
 # Keel's policy/trigger/schedule are owned here (semver-ordered `major`, never `force`, which can
 # roll a multi-tag repo backwards), so only the tag, match-tag and rollout bookkeeping are ignored.
@@ -63,7 +53,7 @@ k8s.apps.v1.Deployment(
                 "readiness_probe": {**status, "period_seconds": 10, "timeout_seconds": 3, "failure_threshold": 3},
                 "volume_mounts": [{"name": "configs", "mount_path": "/configs"}],
             }],
-            "volumes": [{"name": "configs", "persistent_volume_claim": {"claim_name": configs.metadata["name"]}}],
+            "volumes": [{"name": "configs", "persistent_volume_claim": {"claim_name": configs.claim_name}}],
         }},
     },
     opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=ignored),

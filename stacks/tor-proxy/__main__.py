@@ -7,6 +7,7 @@ from components import constants as c
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import tls_material
+from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes
@@ -47,18 +48,7 @@ k8s.core.v1.Service(
     spec={"selector": {"app": "tor-proxy"}, "ports": [{"name": "http", "port": 8118}, {"name": "tor", "port": 9050}]},
     opts=ns_opts)
 
-data = k8s.core.v1.PersistentVolumeClaim(
-    "tor-proxy-torrserver-data-proxmox",
-    metadata={"name": "tor-proxy-torrserver-data-proxmox", "namespace": NS, "annotations": {
-        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
-        "resize.topolvm.io/storage_limit": "5Gi",
-        # Binds only once the pod is scheduled: do not wait (upstream wait_until_bound=false).
-        "pulumi.com/skipAwait": "true"}},
-    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
-          "resources": {"requests": {"storage": "1Gi"}}},
-    # The autoresizer grows the request; a claim cannot shrink back.
-    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
-)
+data = ProxmoxVolume("tor-proxy-torrserver-data-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 echo = {"http_get": {"path": "/echo", "port": 8090}}
 deployment("torrserver", image="ghcr.io/yourok/torrserver:MatriX.141", strategy={"type": "Recreate"},
            container={"ports": [{"name": "http", "container_port": 8090, "protocol": "TCP"}],
@@ -66,7 +56,7 @@ deployment("torrserver", image="ghcr.io/yourok/torrserver:MatriX.141", strategy=
                       "readiness_probe": {**echo, "initial_delay_seconds": 5, "period_seconds": 10},
                       "liveness_probe": {**echo, "initial_delay_seconds": 15, "period_seconds": 30},
                       "volume_mounts": [{"name": "torrserver-data", "mount_path": "/opt/ts"}]},
-           volumes=[{"name": "torrserver-data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}}])
+           volumes=[{"name": "torrserver-data", "persistent_volume_claim": {"claim_name": data.claim_name}}])
 k8s.core.v1.Service(
     "torrserver-service", metadata={"name": "torrserver", "namespace": NS, "labels": {"app": "torrserver"}},
     spec={"selector": {"app": "torrserver"}, "ports": [{"name": "http", "port": 8090, "target_port": 8090}]},
