@@ -37,6 +37,11 @@ def is_core(api_version: str) -> bool:
     return group == "" or "." not in group or group.endswith(".k8s.io")
 
 
+@lru_cache(maxsize=1)
+def _definitions_resource() -> Resource:
+    return Resource.from_contents(json.loads((_core_schema_dir() / "_definitions.json").read_text()))
+
+
 @lru_cache(maxsize=None)
 def _core_validator(api_version: str, kind: str) -> jsonschema.Draft202012Validator:
     import re
@@ -47,8 +52,7 @@ def _core_validator(api_version: str, kind: str) -> jsonschema.Draft202012Valida
     if not path.is_file():
         raise NotValidated(f"no Kubernetes {KUBERNETES_VERSION} schema for {api_version} {kind}")
     schema = json.loads(path.read_text())
-    definitions = json.loads((base / "_definitions.json").read_text())
-    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
+    registry = _definitions_resource() @ (Resource.from_contents(schema) @ Registry())
     return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
