@@ -18,7 +18,7 @@ import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
-from components.settings import DnsTarget
+from components.settings import ClusterSettings, DnsTarget
 
 _COMPONENT = "IngressFactory"
 
@@ -149,6 +149,12 @@ class IngressArgs:
     """Homepage group; defaults from the namespace."""
     homepage_enabled: bool = True
     """Secondary ingresses of an app set this False: one app, one tile."""
+
+    @classmethod
+    def on_cluster(cls, settings: "ClusterSettings", **kwargs) -> "IngressArgs":
+        """Args with the cluster facts (TLS secret, root domain, DNS targets) taken from settings."""
+        return cls(tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain,
+                   dns=settings.dns, **kwargs)
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)

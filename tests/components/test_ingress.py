@@ -168,3 +168,12 @@ def test_component_creates_ingress_middlewares_and_records(run_mocked):
     names = sorted(r.name for r in recorded.resources)
     assert names == sorted(["blog", "blog-ingress", "blog-buffering", "blog-sablier", "blog-dns-proxied",
                             "blog-external-service"])
+
+
+def test_on_cluster_takes_the_cluster_facts_from_settings():
+    from components.settings import ClusterSettings
+
+    settings = ClusterSettings(tls_secret_name="wildcard", root_domain="example.org", dns=DnsTarget(internal_lb_ip="10.9.9.9"))
+    made = IngressArgs.on_cluster(settings, namespace="apps", dns_type="internal")
+    assert (made.tls_secret_name, made.root_domain, made.dns.internal_lb_ip) == ("wildcard", "example.org", "10.9.9.9")
+    assert [r.content for r in dns_records("x", made)] == ["10.9.9.9"]

@@ -70,7 +70,12 @@ class Registration:
 
 
 class _Mocks(pulumi.runtime.Mocks):
-    """Echo inputs back as outputs, with a stable id; invokes return empty results."""
+    """Echo inputs back as outputs, with a stable id; invokes return empty results
+    unless a test supplies canned ones by token."""
+
+    def __init__(self, invokes: dict[str, dict] | None = None) -> None:
+        super().__init__()
+        self.invokes = invokes or {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
@@ -80,12 +85,12 @@ class _Mocks(pulumi.runtime.Mocks):
         return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        return {}
+        return dict(self.invokes.get(args.token, {}))
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    def __init__(self) -> None:
-        super().__init__(_Mocks())
+    def __init__(self, mocks: _Mocks | None = None) -> None:
+        super().__init__(mocks or _Mocks())
         self.registrations: list[Registration] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -163,14 +168,16 @@ def run_callable(
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
     preview: bool = True,
+    invokes: dict[str, dict] | None = None,
 ) -> ProgramResult:
     """Run ``program`` as a Pulumi program under mocks and return what it registered."""
     pulumi_settings.reset_options(project=project, stack=stack, preview=preview)
     pulumi.runtime.set_all_config(config or {}, secret_keys or [])
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    monitor = RecordingMonitor()
-    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, monitor=monitor)
+    mocks = _Mocks(invokes)
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
     result = ProgramResult(project=project, stack=stack)
     try:
         program()
