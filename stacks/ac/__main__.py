@@ -62,11 +62,9 @@ k8s.apiextensions.CustomResource(
 )
 
 # SPA on "/", admin-only through Authentik.
-ingress = IngressFactory("ac", IngressArgs(
+ingress = IngressFactory("ac", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     dns_type="proxied",
     service_name="ac-static",

@@ -54,11 +54,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory(APP, IngressArgs(
+ingress = IngressFactory(APP, IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     dns_type="proxied",
     sablier=Sablier(group=APP),

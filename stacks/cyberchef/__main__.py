@@ -64,11 +64,9 @@ anubis = AnubisInstance(SERVICE, AnubisArgs(
     shared_store_url=f"redis://{settings.redis_host}:6379/5",
 ), opts=ns_opts)
 
-ingress = IngressFactory(SERVICE, IngressArgs(
+ingress = IngressFactory(SERVICE, IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="Client-side tool with no accounts or stored data; Anubis' proof-of-work wall keeps crawlers off",
     dns_type="proxied",

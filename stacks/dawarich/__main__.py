@@ -87,9 +87,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("dawarich", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="none",
+ingress = IngressFactory("dawarich", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="none",
     auth_reason="Dawarich checks an api_key on its API itself; the phone apps and the OwnTracks bridge POST "
                 "points programmatically and cannot follow a forward-auth login redirect",
     dns_type="proxied",

@@ -49,11 +49,9 @@ k8s.core.v1.Service(
 
 # The anonymous Authentik binding, not `required`: the point of the page is to show which
 # X-authentik-* headers reach a backend when forward-auth runs for an arbitrary visitor.
-ingress = IngressFactory(APP, IngressArgs(
+ingress = IngressFactory(APP, IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="public",
     dns_type="proxied",
     extra_annotations={

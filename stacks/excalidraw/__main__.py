@@ -82,11 +82,9 @@ k8s.rbac.v1.RoleBinding(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("draw", IngressArgs(
+ingress = IngressFactory("draw", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     dns_type="proxied",
     sablier=Sablier(group="excalidraw"),

@@ -98,11 +98,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("rss", IngressArgs(
+ingress = IngressFactory("rss", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     service_name="freshrss",
     auth="app",
     auth_reason="FreshRSS login gates the UI; mobile readers (Reeder, FeedMe) call the Fever and GReader APIs "

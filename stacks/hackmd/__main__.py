@@ -74,11 +74,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("hackmd", IngressArgs(
+ingress = IngressFactory("hackmd", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     dns_type="proxied",
     extra_annotations={

@@ -66,11 +66,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("interview-prep", IngressArgs(
+ingress = IngressFactory("interview-prep", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     # Served by the wildcard CNAME: the proxied type creates no record of its own.
     dns_type="proxied",

@@ -56,11 +56,9 @@ anubis = AnubisInstance(SERVICE, AnubisArgs(
     shared_store_url=f"redis://{settings.redis_host}:6379/7",
 ), opts=ns_opts)
 
-ingress = IngressFactory(SERVICE, IngressArgs(
+ingress = IngressFactory(SERVICE, IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="Stateless in-browser visualizer with no accounts or stored data; Anubis' proof-of-work wall keeps bots off",
     dns_type="proxied",

@@ -83,11 +83,9 @@ k8s.core.v1.Service(
 )
 
 # Authentik gates the host; the app trusts X-Authentik-Email for owner-only access.
-ingress = IngressFactory("learn", IngressArgs(
+ingress = IngressFactory("learn", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     dns_type="proxied",
     service_name="learning",

@@ -72,9 +72,9 @@ k8s.core.v1.Service(
     opts=ns_opts)
 
 # The backend has no login of its own: Authentik gates the host (/submit also checks a bearer token).
-ingress = IngressFactory("lesson-harvester", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="required", dns_type="proxied", port=8080,
+ingress = IngressFactory("lesson-harvester", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="required", dns_type="proxied", port=8080,
     extra_annotations={"gethomepage.dev/description": "Turns watched talks into workflow recommendations"}), opts=ns_opts)
 
 k8s.batch.v1.CronJob(

@@ -85,9 +85,9 @@ k8s.core.v1.Service(
     spec={"selector": {"app": "linkwarden"}, "ports": [{"name": "linkwarden", "port": 80, "target_port": 3000}]},
     opts=ns_opts)
 
-ingress = IngressFactory("linkwarden", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="app",
+ingress = IngressFactory("linkwarden", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="app",
     auth_reason="Linkwarden's NextAuth login (Authentik OIDC) gates users; its mobile clients call /api/* "
                 "and cannot follow a forward-auth redirect",
     dns_type="proxied",

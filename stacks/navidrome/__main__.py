@@ -80,9 +80,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("navidrome", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="app",
+ingress = IngressFactory("navidrome", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="app",
     auth_reason="Navidrome's own user/password login gates the UI and the Subsonic /rest API; mobile "
                 "Subsonic clients cannot follow a forward-auth redirect",
     dns_type="proxied",

@@ -95,11 +95,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("ntfy", IngressArgs(
+ingress = IngressFactory("ntfy", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="app",
     auth_reason="Apps and publisher scripts authenticate with basic auth or tokens against ntfy's user.db "
                 "(default access deny-all); forward-auth would block them",

@@ -113,11 +113,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("owntracks", IngressArgs(
+ingress = IngressFactory("owntracks", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="the OwnTracks phone apps POST locations with HTTP basic auth (the basic-auth middleware); "
                 "they cannot follow an Authentik redirect",

@@ -100,11 +100,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("paperless-mcp", IngressArgs(
+ingress = IngressFactory("paperless-mcp", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="Machine clients present a bearer token that the paperless-mcp-bearer-auth middleware verifies at Traefik",
     dns_type="proxied",

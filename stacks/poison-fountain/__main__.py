@@ -61,9 +61,9 @@ k8s.core.v1.Service("poison-fountain-service", metadata={"name": "poison-fountai
                     spec={"selector": LABELS, "ports": [{"name": "http", "port": 8080, "target_port": 8080}]}, opts=ns_opts)
 
 # Scrapers are the audience: no shared rate limit and no anti-AI middlewares on this host.
-ingress = IngressFactory("poison-fountain", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="required", host="poison", dns_type="non-proxied", port=8080,
+ingress = IngressFactory("poison-fountain", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="required", host="poison", dns_type="non-proxied", port=8080,
     skip_default_rate_limit=True, anti_ai_scraping=False,
     external_monitor=False,  # the backend is parked; a monitor would only flap
     extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/name": "Poison Fountain",

@@ -82,11 +82,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("privatebin", IngressArgs(
+ingress = IngressFactory("privatebin", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="Public pastebin by design; pastes are encrypted in the browser and the anti-AI middlewares stay on",
     host="pb",

@@ -75,11 +75,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("send", IngressArgs(
+ingress = IngressFactory("send", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="Anonymous recipients open end-to-end encrypted share links; forward-auth would lock every recipient out",
     dns_type="non-proxied",

@@ -63,9 +63,9 @@ k8s.core.v1.Service(
     spec={"selector": {"app": "stirling-pdf"}, "ports": [{"name": "http", "port": 80, "target_port": 8080}]},
     opts=ns_opts)
 
-ingress = IngressFactory("stirling-pdf", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="app",
+ingress = IngressFactory("stirling-pdf", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="app",
     auth_reason="Stirling PDF's own local username/password login (SECURITY_ENABLELOGIN) is the gate; its SSO "
                 "is a paid feature. Cloudflare and CrowdSec front the login page",
     dns_type="proxied", sablier=Sablier(group="stirling-pdf"),

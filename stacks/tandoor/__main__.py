@@ -86,11 +86,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("tandoor", IngressArgs(
+ingress = IngressFactory("tandoor", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="app",
     auth_reason="Django session and API-token auth; the mobile clients call /api/* with tokens that forward-auth would redirect",
     dns_type="proxied",

@@ -72,9 +72,9 @@ k8s.core.v1.Service(
                                 ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
 )
 
-ingress = IngressFactory("torrserver", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    port=8090, auth="required",
+ingress = IngressFactory("torrserver", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, port=8090, auth="required",
     # An explicit internal record shadows the public wildcard CNAME, keeping the name off the internet.
     dns_type="internal", extra_middlewares=[c.MW_HOME_LANS_ONLY], external_monitor=False,
     extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/name": "TorrServer",

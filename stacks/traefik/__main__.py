@@ -152,9 +152,9 @@ def traefik_object(kind: str, name: str, spec: dict, *, depends_on: list | None 
 # --- dashboard -----------------------------------------------------------------------------
 service("traefik-dashboard", [{"name": "http", "port": 8080, "target_port": 8080, "protocol": "TCP"}],
         selector={"app.kubernetes.io/name": "traefik"})
-IngressFactory("traefik", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    service_name="traefik-dashboard", host="traefik", port=8080, auth="required", dns_type="non-proxied",
+IngressFactory("traefik", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, service_name="traefik-dashboard", host="traefik", port=8080, auth="required", dns_type="non-proxied",
     extra_annotations={
         "gethomepage.dev/enabled": "true",
         "gethomepage.dev/name": "Traefik",

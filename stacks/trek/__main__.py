@@ -88,11 +88,9 @@ certificate, private_key = tls_material()
 TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
                                       certificate=certificate, private_key=private_key), opts=ns_opts)
 
-ingress = IngressFactory("trek", IngressArgs(
+ingress = IngressFactory("trek", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="required",
     dns_type="proxied",
     service_name="trek",

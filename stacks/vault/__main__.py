@@ -117,11 +117,9 @@ for ordinal in ("0", "1", "2"):
         opts=after_release,
     )
 
-IngressFactory("vault", IngressArgs(
+IngressFactory("vault", IngressArgs.on_cluster(
+    settings,
     namespace=NS,
-    tls_secret_name=settings.tls_secret_name,
-    root_domain=settings.root_domain,
-    dns=settings.dns,
     auth="none",
     auth_reason="Vault authenticates every request itself (OIDC, Kubernetes, tokens); CLI clients, "
                 "providers and the OIDC callback cannot pass a forward-auth redirect",

@@ -80,9 +80,9 @@ k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-ingress = IngressFactory("webhook-handler", IngressArgs(
-    namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-    auth="none",
+ingress = IngressFactory("webhook-handler", IngressArgs.on_cluster(
+    settings,
+    namespace=NS, auth="none",
     auth_reason="Machine-to-machine webhook endpoint: Forgejo, GitHub, Facebook and Authentik POST events "
                 "without a browser session; each request is verified by the handler's shared secrets",
     host="webhook",

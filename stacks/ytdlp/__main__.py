@@ -38,9 +38,9 @@ def web_app(name: str, *, port: int, port_name: str, host: str, homepage: dict) 
         spec={"selector": {"app": name}, "ports": [
             {"name": port_name, "port": 80, "target_port": port, "protocol": "TCP"}]},
         opts=ns_opts)
-    return IngressFactory(name, IngressArgs(
-        namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns,
-        auth="required", host=host, dns_type="non-proxied",
+    return IngressFactory(name, IngressArgs.on_cluster(
+        settings,
+        namespace=NS, auth="required", host=host, dns_type="non-proxied",
         extra_annotations={"gethomepage.dev/enabled": "true", "gethomepage.dev/group": "Media & Entertainment",
                            "gethomepage.dev/pod-selector": "", **homepage}), opts=ns_opts)
 

@@ -76,6 +76,38 @@ def project_name(stack_dir: Path) -> str:
     return str(name)
 
 
+def stable_order(records: list[dict]) -> list[dict]:
+    """Parents before children, otherwise by URN.
+
+    The engine receives registrations concurrently (the SDK sends each RPC from a worker
+    thread once its inputs resolve), so arrival order differs from run to run; a fixed
+    order keeps the synth output diffable.
+    """
+    by_urn = {r["urn"]: r for r in records}
+
+    def depth(record: dict) -> int:
+        level, parent = 0, record.get("parent")
+        while parent in by_urn:
+            level, parent = level + 1, by_urn[parent].get("parent")
+        return level
+
+    ordered: list[dict] = []
+    placed: set[str] = set()
+
+    def place(record: dict) -> None:
+        if record["urn"] in placed:
+            return
+        parent = record.get("parent")
+        if parent in by_urn:
+            place(by_urn[parent])
+        placed.add(record["urn"])
+        ordered.append(record)
+
+    for record in sorted(records, key=lambda r: (depth(r), r["urn"])):
+        place(record)
+    return ordered
+
+
 def manifest_filename(manifest: dict) -> str:
     meta = manifest.get("metadata") or {}
     namespace = meta.get("namespace") or "_cluster"
@@ -115,7 +147,7 @@ def synth_stack(stack: str, stacks_dir: Path, out_dir: Path, validate: bool = Tr
     result = run_program(stack_dir, project=project, stack=STACK_NAME, config=config, secret_keys=secret_keys)
     if result.error:
         report.errors.append(f"{stack}: program failed: {result.error}")
-    records = [r.as_json() for r in result.registrations]
+    records = stable_order([r.as_json() for r in result.registrations])
     report.resources = len(records)
     (target / "resources.json").write_text(json.dumps(
         {"stack": STACK_NAME, "project": project, "resources": records}, indent=1, sort_keys=False))

@@ -118,7 +118,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             inputs=clean(raw),
             options={
                 "protect": bool(request.protect),
-                "dependsOn": [d for d in request.dependencies if d not in implicit],
+                "dependsOn": sorted(d for d in request.dependencies if d not in implicit),
                 "ignoreChanges": list(request.ignoreChanges),
                 "retainOnDelete": bool(request.retainOnDelete),
                 "deleteBeforeReplace": bool(request.deleteBeforeReplace),
