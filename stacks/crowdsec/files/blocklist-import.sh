@@ -1,0 +1,27 @@
+#!/bin/bash
+# Feeds public IP blocklists into CrowdSec once a day. The import runs inside an agent pod
+# (already registered with LAPI, has cscli), so this job only finds one, ships the
+# importer script there and executes it in native mode.
+set -e
+
+IMPORTER_URL="https://raw.githubusercontent.com/wolffcatskyy/crowdsec-blocklist-import/main/import.sh"
+
+agent=$(kubectl get pods -n crowdsec -l k8s-app=crowdsec,type=agent -o jsonpath='{.items[0].metadata.name}')
+if [ -z "$agent" ]; then
+  echo "no CrowdSec agent pod found in namespace crowdsec" >&2
+  exit 1
+fi
+echo "agent pod: $agent"
+
+curl -fsSL -o /tmp/import.sh "$IMPORTER_URL"
+chmod +x /tmp/import.sh
+kubectl cp /tmp/import.sh "crowdsec/$agent:/tmp/import.sh"
+
+# Decisions last a week; the importer cleans up after itself.
+kubectl exec -n crowdsec "$agent" -- /bin/bash -c '
+  set -e
+  export MODE=native DECISION_DURATION=168h FETCH_TIMEOUT=60 LOG_LEVEL=INFO
+  /tmp/import.sh
+  rm -f /tmp/import.sh
+'
+echo "blocklist import finished"
