@@ -6,11 +6,11 @@ this stack owns only the selector-less Services, their Endpoints, the routes and
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_vault as vault
 
 from components.constants import IGNORE_GOLDILOCKS_LABEL
 from components.ingress import IngressArgs, IngressFactory
-from components.payload import PLACEHOLDER_MARKER, tls_material
+from components.payload import tls_material
+from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 
@@ -18,17 +18,6 @@ settings = ClusterSettings.load()
 NS = "ac"
 HOST = f"ac.{settings.root_domain}"
 DEVVM_IP = "10.0.10.10"
-
-
-def gateway_secret() -> pulumi.Output[str]:
-    """secret/ac-gateway gateway_secret: the DevVM gateway reads the same Vault key."""
-    def pick(values):
-        if values and "gateway_secret" in values:
-            return values["gateway_secret"]
-        if pulumi.runtime.is_dry_run():
-            return f"{PLACEHOLDER_MARKER}: secret/ac-gateway gateway_secret"
-        raise RuntimeError("Vault secret/ac-gateway has no field 'gateway_secret'")
-    return pulumi.Output.secret(vault.kv.get_secret_v2_output(mount="secret", name="ac-gateway").data.apply(pick))
 
 
 # No tier label: upstream never gave this namespace one (see README).
@@ -57,7 +46,7 @@ k8s.apiextensions.CustomResource(
     api_version="traefik.io/v1alpha1",
     kind="Middleware",
     metadata={"name": "ac-gateway-secret", "namespace": NS},
-    spec={"headers": {"customRequestHeaders": {"X-Gateway-Auth": gateway_secret()}}},
+    spec={"headers": {"customRequestHeaders": {"X-Gateway-Auth": vault_field("ac-gateway", "gateway_secret")}}},
     opts=ns_opts,
 )
 

@@ -12,6 +12,7 @@ from components.payload import load_payload, tls_material
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes
+from components.secret_inputs import secret_config
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -31,10 +32,7 @@ TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_sec
                                       certificate=certificate, private_key=private_key), opts=ns_opts)
 
 # TURN shared secret (Vault secret/coturn: turn_secret) as secret stack config; see README.
-if pulumi.runtime.is_dry_run():
-    turn_secret = config.get_secret("turnSecret") or pulumi.Output.secret("PLACEHOLDER")
-else:
-    turn_secret = config.require_secret("turnSecret")
+turn_secret = secret_config(config, "turnSecret")
 template = load_payload(Path(__file__).parent, "turnserver.conf")
 conf = turn_secret.apply(lambda secret: template.format(
     turn_port=TURN_PORT, auth_secret=secret, realm=REALM, public_ip=settings.dns.public_ip,

@@ -14,6 +14,7 @@ from components.random_secret import GENERATION_FIELDS
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env, secret_env
+from components.secret_inputs import secret_config_object
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -36,10 +37,7 @@ nextauth_secret = random.RandomString("secret", length=32, special=True, overrid
                                       opts=pulumi.ResourceOptions(ignore_changes=list(GENERATION_FIELDS)))
 
 # Homepage widget key (Vault secret/linkwarden: homepage_credentials) as secret stack config; see README.
-if pulumi.runtime.is_dry_run():
-    widget = config.get_secret_object("homepageCredentials") or pulumi.Output.secret({"linkwarden": {"api_key": "PLACEHOLDER"}})
-else:
-    widget = config.require_secret_object("homepageCredentials")
+widget = secret_config_object(config, "homepageCredentials", placeholder={"linkwarden": {"api_key": "PLACEHOLDER"}})
 
 # Page archives are personal browsing history (encrypted class); regenerable from the URLs in Postgres.
 archives = ProxmoxVolume("linkwarden-archives-encrypted", ProxmoxVolumeArgs(

@@ -13,6 +13,7 @@ from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env
+from components.secret_inputs import secret_config_object
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -26,11 +27,7 @@ TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_sec
                                       certificate=certificate, private_key=private_key), opts=ns_opts)
 
 # Homepage widget login (Vault secret/navidrome: homepage_credentials), kept as secret stack config.
-if pulumi.runtime.is_dry_run():
-    widget = config.get_secret_object("homepageCredentials") or pulumi.Output.secret(
-        {"navidrome": {"user": "PLACEHOLDER", "token": "PLACEHOLDER", "salt": "PLACEHOLDER"}})
-else:
-    widget = config.require_secret_object("homepageCredentials")
+widget = secret_config_object(config, "homepageCredentials", placeholder={"navidrome": {"user": "PLACEHOLDER", "token": "PLACEHOLDER", "salt": "PLACEHOLDER"}})
 
 data = ProxmoxVolume("navidrome-data-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 libraries = {

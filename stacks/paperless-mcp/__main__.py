@@ -1,16 +1,15 @@
 """Paperless MCP: an MCP bridge to Paperless-ngx; Traefik checks a bearer token, the app has no auth."""
 
-import json
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_vault as vault
 
 from components.constants import TIER_AUX
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import PLACEHOLDER_MARKER, tls_material
+from components.payload import tls_material
+from components.secret_inputs import vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env, secret_env
@@ -18,17 +17,6 @@ from components.workload import deployment_ignore_changes, env, secret_env
 settings = ClusterSettings.load()
 NS = "paperless-mcp"
 SECRETS = "paperless-mcp-secrets"
-
-
-def bearer_tokens() -> pulumi.Output[list]:
-    """`bearer_tokens` of secret/paperless-mcp (a JSON array), read at deploy time: rotate in Vault, re-apply."""
-    def decode(values):
-        if values and "bearer_tokens" in values:
-            return json.loads(values["bearer_tokens"])
-        if pulumi.runtime.is_dry_run():
-            return [f"{PLACEHOLDER_MARKER}: secret/paperless-mcp bearer_tokens"]
-        raise RuntimeError("Vault secret/paperless-mcp has no field 'bearer_tokens'")
-    return pulumi.Output.secret(vault.kv.get_secret_v2_output(mount="secret", name="paperless-mcp").data.apply(decode))
 
 
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"keel.sh/enrolled": "true"}))
@@ -51,7 +39,7 @@ k8s.apiextensions.CustomResource(
         "authenticationHeader": False,
         "bearerHeader": True,
         "bearerHeaderName": "Authorization",
-        "tokens": bearer_tokens(),
+        "tokens": vault_json_field("paperless-mcp", "bearer_tokens", placeholder=["PLACEHOLDER: secret/paperless-mcp bearer_tokens"]),
         "removeHeadersOnSuccess": True,
         "authenticationErrorMsg": "Access Denied",
     }}},

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_vault as vault
 
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.payload import load_payload, tls_material
+from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.traefik_middleware import (
@@ -32,26 +32,6 @@ CLOUDFLARED_POD_CIDR = "10.10.0.0/16"
 TRUSTED_LOCAL_CIDRS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fe80::/10"
 # Deployments here: Kyverno's dnsConfig, Keel's annotations/tag and the tier label are live-owned.
 PROXY_IGNORE = deployment_ignore_changes(keel=True, extra=['metadata.labels["tier"]'])
-
-
-def vault_field(path: str, key: str, *, default: str | None = None) -> pulumi.Output[str]:
-    """One field of `secret/<path>`, read at deploy time like upstream's data source.
-
-    Offline previews get a marked placeholder; a real run without the field fails unless a
-    default is given.
-    """
-    data = vault.kv.get_secret_v2_output(mount="secret", name=path).data
-
-    def pick(values):
-        if values and key in values:
-            return values[key]
-        if default is not None:
-            return default
-        if pulumi.runtime.is_dry_run():
-            return f"{PLACEHOLDER_MARKER}: secret/{path} {key}"
-        raise RuntimeError(f"Vault secret/{path} has no field {key!r}")
-
-    return pulumi.Output.secret(data.apply(pick))
 
 
 # --- namespace, release, certificate -----------------------------------------------------

@@ -25,7 +25,8 @@ from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.payload import load_payload, tls_material
+from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from vault_values import VAULT_IMAGE, helm_values
@@ -45,18 +46,8 @@ def policy_file(name: str) -> str:
 
 
 def kv_field(path: str, key: str) -> pulumi.Output[str]:
-    """One field of `secret/<path>`, read at deploy time; a marked placeholder offline."""
-    data = vault.kv.get_secret_v2_output(mount="secret", name=path, opts=pulumi.InvokeOutputOptions(
-        depends_on=[release])).data
-
-    def pick(values):
-        if values and key in values:
-            return values[key]
-        if pulumi.runtime.is_dry_run():
-            return f"{PLACEHOLDER_MARKER}: secret/{path} {key}"
-        raise RuntimeError(f"Vault secret/{path} has no field {key!r}")
-
-    return pulumi.Output.secret(data.apply(pick))
+    """One field of `secret/<path>`, read once the Vault release exists."""
+    return vault_field(path, key, depends_on=[release])
 
 
 def namespace_owners() -> dict[str, dict]:

@@ -11,6 +11,7 @@ from components.payload import tls_material
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env, secret_env
+from components.secret_inputs import secret_config
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -36,10 +37,7 @@ k8s.rbac.v1.ClusterRoleBinding(
     opts=ns_opts)
 
 # Deploy key (Vault secret/webhook-handler: ssh_key) as secret stack config; see README.
-if pulumi.runtime.is_dry_run():
-    ssh_key = config.get_secret("sshKey") or pulumi.Output.secret("PLACEHOLDER")
-else:
-    ssh_key = config.require_secret("sshKey")
+ssh_key = secret_config(config, "sshKey")
 k8s.core.v1.Secret(
     "ssh-key", metadata={"name": "ssh-key", "namespace": NS, "annotations": {"reloader.stakater.com/match": "true"}},
     type="generic", string_data={"id_rsa": ssh_key}, opts=ns_opts)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_vault as vault
 
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.secret_inputs import vault_data
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes
@@ -47,12 +47,11 @@ certificate, private_key = tls_material()
 TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
                                       certificate=certificate, private_key=private_key), opts=ns_opts)
 
-platform = vault.kv.get_secret_v2_output(mount="secret", name="platform")
 k8s.core.v1.ConfigMap(
     "xray-config",
     metadata={"name": "xray-config", "namespace": NS, "labels": {"app": "xray"},
               "annotations": {"reloader.stakater.com/match": "true"}},
-    data={"config.json": pulumi.Output.secret(platform.data.apply(render_config))},
+    data={"config.json": vault_data("platform").apply(render_config)},
     opts=ns_opts,
 )
 

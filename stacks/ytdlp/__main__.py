@@ -12,12 +12,13 @@ from components.payload import tls_material
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, env, secret_env
+from components.secret_inputs import preview_config
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
 NS = "ytdlp"
 SECRETS = "ytdlp-secrets"
-slack_channel = (config.get("slackChannel") or "PLACEHOLDER") if pulumi.runtime.is_dry_run() else config.require("slackChannel")
+slack_channel = preview_config(config, "slackChannel")
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
