@@ -47,3 +47,15 @@ class TlsSecret(pulumi.ComponentResource):
         )
         self.secret_name = pulumi.Output.from_input(args.secret_name)
         self.register_outputs({"secret_name": self.secret_name})
+
+
+def cluster_tls_secret(namespace: str, secret_name: str, opts: pulumi.ResourceOptions | None = None) -> TlsSecret:
+    """The wildcard certificate in ``namespace``, as nearly every app stack declares it.
+
+    Logical name ``tls-secret`` (one per stack); material from components.payload.tls_material.
+    """
+    from components.payload import tls_material
+
+    certificate, private_key = tls_material()
+    return TlsSecret("tls-secret", TlsSecretArgs(namespace=namespace, secret_name=secret_name,
+                                                 certificate=certificate, private_key=private_key), opts=opts)

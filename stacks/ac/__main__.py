@@ -9,10 +9,9 @@ import pulumi_kubernetes as k8s
 
 from components.constants import IGNORE_GOLDILOCKS_LABEL
 from components.ingress import IngressArgs, IngressFactory
-from components.payload import tls_material
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 
 settings = ClusterSettings.load()
 NS = "ac"
@@ -28,9 +27,7 @@ namespace = k8s.core.v1.Namespace(
 )
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # DevVM ports: 7690 the WebSocket gateway (the only browser-facing socket), 7691 the SPA server.
 for name, port in (("ac-demux", 7690), ("ac-static", 7691)):

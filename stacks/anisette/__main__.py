@@ -9,9 +9,8 @@ import pulumi_kubernetes as k8s
 from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes
 
 settings = ClusterSettings.load()
@@ -24,9 +23,7 @@ IMAGE = "docker.io/dadoum/anisette-v3-server@sha256:1e20384985d3c49965f444bef39d
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"istio-injection": "disabled"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 probe = {"http_get": {"path": "/", "port": 6969}}
 k8s.apps.v1.Deployment(

@@ -11,9 +11,8 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env
 
 settings = ClusterSettings.load()
@@ -24,9 +23,7 @@ namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injectio
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 secrets = ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["changedetection"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 data = NfsVolume("changedetection-data-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                            nfs_path="/srv/nfs/changedetection", storage="8Gi"), opts=ns_opts)
 

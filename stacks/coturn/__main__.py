@@ -8,9 +8,9 @@ import pulumi_kubernetes as k8s
 from components.constants import TIER_EDGE
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes
 from components.secret_inputs import secret_config
 
@@ -27,9 +27,7 @@ LB_IP = "10.0.20.205"
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_EDGE, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 ExternalSecret("coturn-secrets", ExternalSecretArgs(namespace=NS, extract=["coturn"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # TURN shared secret (Vault secret/coturn: turn_secret) as secret stack config; see README.
 turn_secret = secret_config(config, "turnSecret")

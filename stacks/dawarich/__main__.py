@@ -10,9 +10,9 @@ from components.cronjob_probe import CronJobProbe, CronJobProbeArgs
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 
 settings = ClusterSettings.load()
@@ -23,9 +23,7 @@ IMAGE = f"freikin/dawarich:{pulumi.Config().get('imageVersion') or '1.7.11'}"
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_EDGE, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["dawarich"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 
 def app_env(*, sidekiq: bool) -> list[dict]:

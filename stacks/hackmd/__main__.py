@@ -8,9 +8,8 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs, Secre
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 
 settings = ClusterSettings.load()
@@ -21,9 +20,7 @@ LABELS = {"app": "hackmd", "kubernetes.io/cluster-service": "true"}
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_EDGE, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 uploads = NfsVolume("hackmd-uploads-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                         nfs_path="/srv/nfs/hackmd", storage="5Gi"), opts=ns_opts)
 

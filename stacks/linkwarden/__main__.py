@@ -8,11 +8,10 @@ from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.random_secret import GENERATION_FIELDS
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 from components.secret_inputs import secret_config_object
 
@@ -29,9 +28,7 @@ ExternalSecret("linkwarden-db-creds", ExternalSecretArgs(
     template={"metadata": {"annotations": {"reloader.stakater.com/match": "true"}}, "data": {
         "DATABASE_URL": f"postgresql://linkwarden:{{{{ .password }}}}@{settings.postgresql_host}:5432/linkwarden",
         "DB_PASSWORD": "{{ .password }}"}}), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # NextAuth session secret; generation flags only matter at creation (see components.random_secret).
 nextauth_secret = random.RandomString("secret", length=32, special=True, override_special="/@£$",
                                       opts=pulumi.ResourceOptions(ignore_changes=list(GENERATION_FIELDS)))

@@ -8,10 +8,9 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env
 from components.secret_inputs import secret_config_object
 
@@ -22,9 +21,7 @@ NS = "navidrome"
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 ExternalSecret("navidrome-secrets", ExternalSecretArgs(namespace=NS, extract=["navidrome"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # Homepage widget login (Vault secret/navidrome: homepage_credentials), kept as secret stack config.
 widget = secret_config_object(config, "homepageCredentials", placeholder={"navidrome": {"user": "PLACEHOLDER", "token": "PLACEHOLDER", "salt": "PLACEHOLDER"}})

@@ -8,9 +8,8 @@ from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
 
 settings = ClusterSettings.load()
@@ -21,9 +20,7 @@ namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enroll
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["netbox"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # Django SECRET_KEY and the API token pepper: generated once, kept in state.
 secret_key = random.RandomString("secret-key", length=50, lower=True)
 token_pepper = random.RandomString("api-token-pepper", length=50, lower=True)

@@ -12,9 +12,9 @@ from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 
 settings = ClusterSettings.load()
@@ -25,9 +25,7 @@ namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injectio
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 secrets = ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["owntracks"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # Phone logins (`credentials`: JSON {user: password} in Vault secret/owntracks), read from
 # the Secret ESO syncs and turned into a bcrypt htpasswd for Traefik's basicAuth.

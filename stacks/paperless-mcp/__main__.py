@@ -8,10 +8,9 @@ from components.constants import TIER_AUX
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.secret_inputs import vault_json_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 
 settings = ClusterSettings.load()
@@ -25,9 +24,7 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, data=[
     SecretKey(secret_key="paperless_api_token", key="paperless-mcp", property="paperless_api_token"),
 ]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 k8s.apiextensions.CustomResource(
     "bearer-auth",

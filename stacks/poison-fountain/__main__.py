@@ -9,9 +9,9 @@ from components import constants as c
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
 
 settings = ClusterSettings.load()
@@ -21,9 +21,7 @@ LABELS = {"app": "poison-fountain"}
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_CLUSTER, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 cache = NfsVolume("poison-fountain-data-host", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                              nfs_path="/srv/nfs/poison-fountain"), opts=ns_opts)
 code = k8s.core.v1.ConfigMap("poison-fountain-code", metadata={"name": "poison-fountain-code", "namespace": NS},

@@ -7,9 +7,8 @@ from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env
 
 settings = ClusterSettings.load()
@@ -19,9 +18,7 @@ IMAGE_TAG = pulumi.Config().require("imageTag")
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # Images only, no database in the volume: NFS is fine.
 uploads = NfsVolume("priority-pass-uploads-nfs", NfsVolumeArgs(
     namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/priority-pass", storage="10Gi"), opts=ns_opts)

@@ -9,9 +9,8 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs, Secre
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 
 settings = ClusterSettings.load()
@@ -26,9 +25,7 @@ ExternalSecret(SECRETS, ExternalSecretArgs(
     store="vault-database",
     data=[SecretKey(secret_key="db_password", key="static-creds/mysql-speedtest", property="password")],
 ), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # Laravel's APP_KEY: 32 random bytes, base64 with the `base64:` prefix Laravel expects.
 app_key = random.RandomId("secret-key", byte_length=32)
 config = NfsVolume("speedtest-config-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,

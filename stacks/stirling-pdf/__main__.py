@@ -6,10 +6,9 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import ROLLOUT_ANNOTATIONS, deployment_ignore_changes, env, sablier_labels
 
 settings = ClusterSettings.load()
@@ -17,9 +16,7 @@ NS = "stirling-pdf"
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 configs = ProxmoxVolume("stirling-pdf-configs-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 
 # Keel's policy/trigger/schedule are owned here (semver-ordered `major`, never `force`, which can

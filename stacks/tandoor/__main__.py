@@ -10,10 +10,9 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.random_secret import random_password
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
 
 settings = ClusterSettings.load()
@@ -25,9 +24,7 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["tandoor"]), opts=ns_opts)
 secret_key = random_password("secret-key", length=128, special=False)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 data = NfsVolume("tandoor-data-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                    nfs_path="/srv/nfs/tandoor", storage="5Gi"), opts=ns_opts)
 

@@ -6,9 +6,8 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes, env, sablier_labels
 
 settings = ClusterSettings.load()
@@ -84,9 +83,7 @@ service = k8s.core.v1.Service(
     opts=ns_opts,
 )
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 ingress = IngressFactory("trek", IngressArgs.on_cluster(
     settings,

@@ -25,10 +25,10 @@ from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from vault_values import VAULT_IMAGE, helm_values
 
 STACK_DIR = Path(__file__).resolve().parent
@@ -71,9 +71,7 @@ def namespace_owners() -> dict[str, dict]:
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 server = HelmRelease("vault", HelmReleaseArgs(
     namespace=NS,

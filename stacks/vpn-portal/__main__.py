@@ -6,9 +6,8 @@ import pulumi_kubernetes as k8s
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env
 
 settings = ClusterSettings.load()
@@ -21,9 +20,7 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 # Vault's kubernetes-auth role `vpn-portal` is bound to this account (read/write secret/vpn-portal).
 k8s.core.v1.ServiceAccount("vpn-portal-sa", metadata={"name": "vpn-portal", "namespace": NS}, opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 probe = {"http_get": {"path": "/", "port": 3000}}
 k8s.apps.v1.Deployment(

@@ -6,9 +6,8 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes
 
 settings = ClusterSettings.load()
@@ -17,9 +16,7 @@ NS = "whisper"
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_GPU, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 data = NfsVolume("whisper-data-host", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                     nfs_path="/srv/nfs/whisper", storage="1Gi"), opts=ns_opts)
 

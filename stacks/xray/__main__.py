@@ -13,10 +13,10 @@ import pulumi_kubernetes as k8s
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.payload import PLACEHOLDER_MARKER, load_payload
 from components.secret_inputs import vault_data
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes
 
 settings = ClusterSettings.load()
@@ -43,9 +43,7 @@ def render_config(values: dict | None) -> str:
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 k8s.core.v1.ConfigMap(
     "xray-config",

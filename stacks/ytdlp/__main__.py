@@ -8,9 +8,8 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import tls_material
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import deployment_ignore_changes, env, secret_env
 from components.secret_inputs import preview_config
 
@@ -23,9 +22,7 @@ slack_channel = preview_config(config, "slackChannel")
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["ytdlp"]), opts=ns_opts)
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 downloads, highlights = (
     NfsVolume(name, NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server, nfs_path=path), opts=ns_opts)
     for name, path in (("ytdlp-data-host", "/srv/nfs/ytdlp"), ("ytdlp-highlights-data-host", "/srv/nfs/ytdlp-highlights")))
