@@ -1,0 +1,1 @@
+PLACEHOLDER: bring over modules/docker-registry/fix-broken-blobs.sh from the Terraform repo (see docs/migration.md).
