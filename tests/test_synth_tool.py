@@ -106,3 +106,22 @@ def test_config_namespaces_and_structured_values(tmp_path):
     assert config == {"cluster:nfsServer": "10.1.1.1", "proj:plain": "v", "proj:obj": '{"a": 1}',
                       "proj:pw": "synth-placeholder-secret"}
     assert secret_keys == ["proj:pw"]
+
+
+MISSPELT_CRD = '''
+import pulumi_kubernetes as k8s
+k8s.apiextensions.CustomResource("mw", api_version="traefik.io/v1alpha1", kind="Middleware",
+    metadata={"name": "buffering-web", "namespace": "demo"},
+    spec={"buffering": {"maxRequestBodyByte": 10}})
+k8s.apiextensions.CustomResource("es", api_version="external-secrets.io/v1", kind="ExternalSecret",
+    metadata={"name": "web", "namespace": "demo"},
+    spec={"refreshIntervall": "15m", "secretStoreRef": {"name": "vault-kv", "kind": "ClusterSecretStore"}})
+'''
+
+
+def test_custom_resources_with_misspelt_fields_fail(tmp_path):
+    make_stack(tmp_path / "stacks", "crd", MISSPELT_CRD)
+    proc = synth(tmp_path / "stacks", tmp_path / "out")
+    assert proc.returncode == 1
+    assert "Middleware::mw: spec.buffering: Additional properties are not allowed ('maxRequestBodyByte'" in proc.stdout
+    assert "ExternalSecret::es: spec: Additional properties are not allowed ('refreshIntervall'" in proc.stdout

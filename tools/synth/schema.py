@@ -2,7 +2,7 @@
 
 Core Kubernetes kinds are validated against the official OpenAPI-derived JSON schemas of
 the cluster's version (shipped by kubernetes-validate, strict: unknown fields are errors).
-Custom resources are validated against the schemas kept in ``crd_schemas/`` for the CRDs
+Custom resources are validated against the schemas kept in ``tools/synth/crds.py`` for the CRDs
 the project uses; kinds without a kept schema are reported as not validated.
 """
 
@@ -19,7 +19,6 @@ from referencing import Registry, Resource
 from tools.synth.mockrt import SECRET_TEXT, UNKNOWN_TEXT
 
 KUBERNETES_VERSION = "1.34.0"
-CRD_SCHEMA_DIR = Path(__file__).with_name("crd_schemas")
 _SENTINELS = (SECRET_TEXT, UNKNOWN_TEXT)
 
 
@@ -58,11 +57,12 @@ def _core_validator(api_version: str, kind: str) -> jsonschema.Draft202012Valida
 
 @lru_cache(maxsize=None)
 def _crd_validator(api_version: str, kind: str) -> jsonschema.Draft202012Validator:
-    group_version = api_version.replace("/", "_")
-    path = CRD_SCHEMA_DIR / f"{group_version}_{kind}.json"
-    if not path.is_file():
+    from tools.synth.crds import SCHEMAS
+
+    schema = SCHEMAS.get((api_version, kind))
+    if schema is None:
         raise NotValidated(f"no kept CRD schema for {api_version} {kind}")
-    return jsonschema.Draft202012Validator(json.loads(path.read_text()))
+    return jsonschema.Draft202012Validator(schema)
 
 
 def validate_manifest(manifest: dict) -> list[str]:
