@@ -19,6 +19,11 @@ CONFIGMAP = "kubernetes:core/v1:ConfigMap"
 SECRET_TYPE = "kubernetes:core/v1:Secret"
 
 
+# Relative paths and image references (registry/repo:tag or @digest): long and varied, but
+# never key material. Base64 secrets carry '+' or '=' and are not matched.
+_REFERENCE = re.compile(r"(\.{1,2}/)?([A-Za-z0-9._-]+/)+[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?")
+
+
 def shannon(value: str) -> float:
     if not value:
         return 0.0
@@ -51,7 +56,7 @@ class Heuristics:
     def high_entropy(self, value: Any) -> bool:
         if not isinstance(value, str) or len(value) < self.min_len or re.search(r"\s", value):
             return False
-        if "://" in value or value.startswith("/"):
+        if "://" in value or value.startswith("/") or _REFERENCE.fullmatch(value):
             return False
         return shannon(value) >= self.threshold
 
