@@ -1,0 +1,181 @@
+"""WebApp: the Deployment + Service pair almost every app stack declares.
+
+What it owns is the part upstream pasted into each stack: the selector repeated in the pod
+template and the Service, the tier label, Kyverno/Keel/Sablier ignore-changes, the Keel
+image-policy marker and the Sablier enrolment labels. What differs per app — containers,
+volumes, probes, the rest of the pod spec — is passed through as Kubernetes specs
+(snake_case keys, as typed pulumi_kubernetes resources accept them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components import constants as c
+from components.errors import ArgumentError, require_choice, require_dns_label
+from components.workload import deployment_ignore_changes, sablier_labels
+
+_COMPONENT = "WebApp"
+STRATEGIES = ("RollingUpdate", "Recreate")
+SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebAppArgs:
+    """Inputs of :class:`WebApp`."""
+
+    namespace: str
+    containers: Sequence[Mapping]
+    """Container specs, in order (the first is the one Keel's image-tag ignore targets)."""
+    selector: Mapping[str, str] | None = None
+    """Pod selector, also the template's and the Service's; defaults to {"app": <name>}."""
+    tier: str | None = None
+    """Tier label on the Deployment's metadata (one of constants.TIERS values)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """More Deployment labels (the selector labels are always included)."""
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    """Deployment annotations."""
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+    """More pod-template labels."""
+    pod_annotations: Mapping[str, str] = field(default_factory=dict)
+    replicas: int = 1
+    strategy: str | None = None
+    """`RollingUpdate`, `Recreate` or None (Kubernetes default)."""
+    rolling_update: Mapping | None = None
+    """max_surge / max_unavailable for `RollingUpdate`."""
+    volumes: Sequence[Mapping] = ()
+    init_containers: Sequence[Mapping] = ()
+    pod_spec: Mapping = field(default_factory=dict)
+    """Any other pod-spec fields (node_selector, security_context, service_account_name, ...)."""
+    keel: bool = False
+    """Keel rolls the image: ignore its annotations and the tags of ``keel_containers``; when
+    one of those images is unpinned (no tag, or `:latest`), mark the Deployment so the
+    image-pinned policy accepts it."""
+    keel_containers: Sequence[int] = (0,)
+    """Containers whose image tag Keel owns."""
+    sablier_group: str | None = None
+    """Scale-to-zero group: enrolment labels on the Deployment, replicas left to Sablier."""
+    ignore_changes: Sequence[str] = ()
+    """Further controller-owned paths."""
+    service_ports: Sequence[Mapping] = ()
+    """Service ports; empty = no Service."""
+    service_name: str | None = None
+    """Service name; defaults to the app name."""
+    service_labels: Mapping[str, str] | None = None
+    """Service labels; default: the selector."""
+    service_annotations: Mapping[str, str] = field(default_factory=dict)
+    service_type: str = "ClusterIP"
+    service_spec: Mapping = field(default_factory=dict)
+    """Any other Service spec fields (load_balancer_ip, external_traffic_policy, ...)."""
+
+    def __post_init__(self) -> None:
+        require_dns_label(_COMPONENT, "namespace", self.namespace)
+        if isinstance(self.containers, Mapping) or not self.containers:
+            raise ArgumentError(_COMPONENT, "containers", "must be a non-empty list of container specs")
+        for i, container in enumerate(self.containers):
+            if not isinstance(container, Mapping) or not container.get("name") or not container.get("image"):
+                raise ArgumentError(_COMPONENT, f"containers[{i}]", "needs at least 'name' and 'image'")
+        if self.tier is not None and self.tier not in c.TIERS.values():
+            raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
+        if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 0:
+            raise ArgumentError(_COMPONENT, "replicas", f"is {self.replicas!r}, expected an integer >= 0")
+        if self.strategy is not None:
+            require_choice(_COMPONENT, "strategy", self.strategy, STRATEGIES)
+        if self.rolling_update is not None and self.strategy == "Recreate":
+            raise ArgumentError(_COMPONENT, "rolling_update", "cannot be combined with strategy='Recreate'")
+        require_choice(_COMPONENT, "service_type", self.service_type, SERVICE_TYPES)
+        if self.selector is not None and not self.selector:
+            raise ArgumentError(_COMPONENT, "selector", "must not be empty")
+        for key in ("containers", "volumes", "init_containers"):
+            if key in self.pod_spec:
+                raise ArgumentError(_COMPONENT, "pod_spec", f"must not set {key!r}; use the {key} argument")
+        for i in self.keel_containers:
+            if not 0 <= i < len(self.containers):
+                raise ArgumentError(_COMPONENT, "keel_containers", f"index {i} is out of range")
+        for port in self.service_ports:
+            if not isinstance(port, Mapping) or "port" not in port:
+                raise ArgumentError(_COMPONENT, "service_ports", f"entry {port!r} has no 'port'")
+
+
+def unpinned(image: str) -> bool:
+    """No tag or digest, or the `latest` tag."""
+    if "@sha256:" in image:
+        return False
+    last = image.rsplit("/", 1)[-1]
+    return ":" not in last or last.endswith(":latest")
+
+
+def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
+    """(metadata, spec) of the Deployment."""
+    selector = dict(args.selector or {"app": name})
+    labels = {**selector, **args.labels}
+    if args.tier is not None:
+        labels[c.TIER_LABEL] = args.tier
+    if args.sablier_group is not None:
+        labels.update(sablier_labels(args.sablier_group))
+    annotations = dict(args.annotations)
+    if args.keel and any(unpinned(str(args.containers[i]["image"])) for i in args.keel_containers):
+        annotations[c.IMAGE_POLICY_ANNOTATION] = c.IMAGE_POLICY_KEEL
+    metadata: dict = {"name": name, "namespace": args.namespace, "labels": labels}
+    if annotations:
+        metadata["annotations"] = annotations
+
+    template_metadata: dict = {"labels": {**selector, **args.pod_labels}}
+    if args.pod_annotations:
+        template_metadata["annotations"] = dict(args.pod_annotations)
+    pod: dict = {**args.pod_spec, "containers": [dict(x) for x in args.containers]}
+    if args.init_containers:
+        pod["init_containers"] = [dict(x) for x in args.init_containers]
+    if args.volumes:
+        pod["volumes"] = [dict(x) for x in args.volumes]
+
+    spec: dict = {"replicas": args.replicas, "selector": {"match_labels": selector},
+                  "template": {"metadata": template_metadata, "spec": pod}}
+    if args.strategy is not None or args.rolling_update is not None:
+        strategy: dict = {}
+        if args.strategy is not None:
+            strategy["type"] = args.strategy
+        if args.rolling_update is not None:
+            strategy["rolling_update"] = dict(args.rolling_update)
+        spec["strategy"] = strategy
+    return metadata, spec
+
+
+class WebApp(pulumi.ComponentResource):
+    """Deployment ``name`` (child ``<name>-deployment``) and, with ports, Service (child ``<name>-service``).
+
+    Outputs ``deployment_name`` and ``service_name`` (None without a Service).
+    """
+
+    deployment_name: pulumi.Output[str]
+    service_name: pulumi.Output[str | None]
+
+    def __init__(self, name: str, args: WebAppArgs, opts: pulumi.ResourceOptions | None = None):
+        require_dns_label(_COMPONENT, "name", name)
+        super().__init__("homelab:k8s:WebApp", name, None, opts)
+        metadata, spec = deployment_spec(name, args)
+        ignore = deployment_ignore_changes(keel=args.keel, keel_containers=args.keel_containers,
+                                           sablier=args.sablier_group is not None, extra=args.ignore_changes)
+        k8s.apps.v1.Deployment(f"{name}-deployment", metadata=metadata, spec=spec,
+                               opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignore))
+        service_name = None
+        if args.service_ports:
+            service_name = args.service_name or name
+            service_metadata: dict = {"name": service_name, "namespace": args.namespace,
+                                      "labels": dict(args.service_labels if args.service_labels is not None
+                                                     else (args.selector or {"app": name}))}
+            if args.service_annotations:
+                service_metadata["annotations"] = dict(args.service_annotations)
+            service_spec: dict = {**args.service_spec, "selector": dict(args.selector or {"app": name}),
+                                  "ports": [dict(p) for p in args.service_ports]}
+            if args.service_type != "ClusterIP":
+                service_spec["type"] = args.service_type
+            k8s.core.v1.Service(f"{name}-service", metadata=service_metadata, spec=service_spec,
+                                opts=pulumi.ResourceOptions(parent=self))
+        self.deployment_name = pulumi.Output.from_input(name)
+        self.service_name = pulumi.Output.from_input(service_name)
+        self.register_outputs({"deployment_name": self.deployment_name, "service_name": self.service_name})
