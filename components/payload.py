@@ -7,12 +7,25 @@ synth) render it; a real ``pulumi up`` refuses, naming the file to bring over.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pulumi
 
 PLACEHOLDER_MARKER = "PLACEHOLDER"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+OFFLINE_SYNTH_ENV = "INFRA_OFFLINE_SYNTH"
+
+
+def offline_synth() -> bool:
+    """True inside `make synth`: programs must not reach a cluster or any other live system.
+
+    Set only by tools.synth; a real `pulumi preview`/`up` never has it, so code that checks
+    it still takes its live path on the operator's machine.
+    """
+    return os.environ.get(OFFLINE_SYNTH_ENV) == "1"
 
 
 class PlaceholderError(RuntimeError):

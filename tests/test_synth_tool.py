@@ -125,3 +125,14 @@ def test_custom_resources_with_misspelt_fields_fail(tmp_path):
     assert proc.returncode == 1
     assert "Middleware::mw: spec.buffering: Additional properties are not allowed ('maxRequestBodyByte'" in proc.stdout
     assert "ExternalSecret::es: spec: Additional properties are not allowed ('refreshIntervall'" in proc.stdout
+
+
+def test_programs_know_they_run_in_the_offline_synth(tmp_path):
+    make_stack(tmp_path / "stacks", "probe", '''
+import pulumi_kubernetes as k8s
+from components.payload import offline_synth
+k8s.core.v1.ConfigMap("cm", metadata={"name": "probe", "namespace": "demo"}, data={"offline": str(offline_synth())})
+''')
+    assert synth(tmp_path / "stacks", tmp_path / "out").returncode == 0
+    document = json.loads((tmp_path / "out" / "probe" / "resources.json").read_text())
+    assert document["resources"][0]["inputs"]["data"] == {"offline": "True"}

@@ -25,7 +25,7 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs, Secre
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import PLACEHOLDER_MARKER, load_payload, tls_material
+from components.payload import PLACEHOLDER_MARKER, load_payload, offline_synth, tls_material
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
@@ -76,6 +76,8 @@ def expression(name: str) -> str:
 
 def forward_auth_table() -> tuple[dict[str, list[str]], str]:
     """host -> groups from the live ingresses; an empty, marked table in a preview without a cluster."""
+    if offline_synth():
+        return {}, f"{PLACEHOLDER_MARKER}: offline synth reads no cluster; `pulumi up` reads the live ingresses"
     try:
         return access_table.host_groups(access_table.read_live_ingresses()), ""
     except access_table.IngressReadError as exc:

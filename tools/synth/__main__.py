@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from components.payload import OFFLINE_SYNTH_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STACK_NAME = "prod"
 SECRET_PLACEHOLDER = "synth-placeholder-secret"
@@ -228,6 +230,8 @@ def _worker(job: tuple[str, str, str, bool]) -> StackReport:
 
 
 def run(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, validate: bool = True) -> list[StackReport]:
+    # Programs check this to never reach a live system from the offline synth.
+    os.environ[OFFLINE_SYNTH_ENV] = "1"
     _warm_up()
     # Move the warmed heap out of the collector's reach: children neither rescan it on every
     # collection nor copy its pages by touching GC headers (fork copy-on-write).
