@@ -20,6 +20,12 @@ vault db static role        ``<backend>/static-roles/<name>``
 vault db connection         ``<backend>/config/<name>``
 vault identity Group        the group id (uuid)
 proxmoxve VmLegacy          ``<node>/<vmid>``
+authentik objects           the Terraform id (the provider is bridged from the same
+                            Terraform provider, so ids are shared); matched by name/slug
+cloudflare tunnel config    ``<account_id>/<tunnel_id>``
+cloudflare WorkersScript    ``<account_id>/<script_name>``
+cloudflare WorkersRoute     ``<zone_id>/<route_id>``
+cloudflare BotManagement    ``<zone_id>``
 random Password/String      the current value (secret: redacted in every report)
 random Id                   ``b64_url`` or ``<prefix>,<b64_url>``
 ==========================  ===================================================
@@ -68,6 +74,56 @@ class TfKey:
     secret_id: bool = False
     # Extra value used only to split identities that collide (e.g. two TXT records).
     detail: str = ""
+
+
+# ---------------------------------------------------------------- natural-key rules
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """An object identified by plain attributes that both sides carry literally."""
+
+    pulumi_type: str
+    tf_attrs: tuple[str, ...]
+    pulumi_inputs: tuple[str, ...]
+    import_id: Callable[[Attrs], str]
+
+
+def _tf_id(attrs: Attrs) -> str:
+    return str(attrs["id"])
+
+
+def _authentik(token: str, tf_attr: str = "name", pulumi_input: str = "name") -> KeyRule:
+    return KeyRule(f"authentik:index/{token}", (tf_attr,), (pulumi_input,), _tf_id)
+
+
+KEY_RULES: dict[str, KeyRule] = {
+    "authentik_group": _authentik("group:Group"),
+    "authentik_application": _authentik("application:Application", "slug", "slug"),
+    "authentik_flow": _authentik("flow:Flow", "slug", "slug"),
+    "authentik_provider_oauth2": _authentik("providerOauth2:ProviderOauth2"),
+    "authentik_provider_proxy": _authentik("providerProxy:ProviderProxy"),
+    "authentik_outpost": _authentik("outpost:Outpost"),
+    "authentik_policy_expression": _authentik("policyExpression:PolicyExpression"),
+    "authentik_stage_identification": _authentik("stageIdentification:StageIdentification"),
+    "authentik_stage_prompt": _authentik("stagePrompt:StagePrompt"),
+    "authentik_stage_prompt_field": _authentik("stagePromptField:StagePromptField"),
+    "authentik_stage_user_login": _authentik("stageUserLogin:StageUserLogin"),
+    "authentik_user": _authentik("user:User", "username", "username"),
+    "authentik_event_transport": _authentik("eventTransport:EventTransport"),
+    "cloudflare_zero_trust_tunnel_cloudflared_config": KeyRule(
+        "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig",
+        ("account_id", "tunnel_id"), ("accountId", "tunnelId"), lambda a: f"{a['account_id']}/{a['tunnel_id']}"),
+    "cloudflare_worker_script": KeyRule(
+        "cloudflare:index/workersScript:WorkersScript",
+        ("account_id", "name"), ("accountId", "scriptName"), lambda a: f"{a['account_id']}/{a['name']}"),
+    "cloudflare_worker_route": KeyRule(
+        "cloudflare:index/workersRoute:WorkersRoute",
+        ("zone_id", "pattern"), ("zoneId", "pattern"), lambda a: f"{a['zone_id']}/{a['id']}"),
+    "cloudflare_bot_management": KeyRule(
+        "cloudflare:index/botManagement:BotManagement", ("zone_id",), ("zoneId",), lambda a: str(a["zone_id"])),
+}
+_KEY_BY_TOKEN = {rule.pulumi_type: rule for rule in KEY_RULES.values()}
 
 
 # ---------------------------------------------------------------- vault rules
@@ -170,6 +226,12 @@ def tf_key(inst: TfInstance, zone_domains: dict[str, str]) -> TfKey | None:
         return _vm_key(attrs)
     if inst.type in RANDOM_TYPES:
         return _random_key(inst)
+    if inst.type in KEY_RULES:
+        rule = KEY_RULES[inst.type]
+        values = tuple(attrs.get(a) for a in rule.tf_attrs)
+        if any(v in (None, "") for v in values):
+            return None
+        return TfKey(Identity("key", (rule.pulumi_type, *map(str, values))), rule.import_id(attrs))
     return None
 
 
@@ -271,6 +333,11 @@ def pulumi_identities(res: PulumiResource, zone_domains: dict[str, str]) -> list
         return [(Identity("proxmox", (str(inputs.get("nodeName")), str(inputs.get("vmId")))), "")]
     if res.type in RANDOM_TYPES.values():
         return [(Identity("random", (res.type, stem)), "") for stem in _name_suffixes(res.name)]
+    if res.type in _KEY_BY_TOKEN:
+        values = tuple(inputs.get(i) for i in _KEY_BY_TOKEN[res.type].pulumi_inputs)
+        if any(not isinstance(v, str) or not v or v.startswith("[") for v in values):
+            return []  # unknown or secret at synth time: cannot be matched offline
+        return [(Identity("key", (res.type, *values)), "")]
     return []
 
 
@@ -291,4 +358,6 @@ def expected_pulumi_type(inst: TfInstance) -> str | None:
         return VAULT_RULES[inst.type].pulumi_type
     if inst.type in ("proxmox_vm_qemu", "proxmox_virtual_environment_vm"):
         return PROXMOX_VM
+    if inst.type in KEY_RULES:
+        return KEY_RULES[inst.type].pulumi_type
     return RANDOM_TYPES.get(inst.type)

@@ -28,6 +28,8 @@ _PACKAGES = {
     "vault": "pulumi-vault",
     "proxmoxve": "pulumi-proxmoxve",
     "random": "pulumi-random",
+    "authentik": "pulumi-authentik",
+    "command": "pulumi-command",
 }
 
 
