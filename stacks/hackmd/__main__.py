@@ -1,7 +1,6 @@
 """CodiMD (HackMD): MySQL-backed markdown editor, uploads on NFS. Parked at 0 replicas."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey, reload_on_change
@@ -10,12 +9,12 @@ from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "hackmd"
 SECRETS = "hackmd-secrets"
-LABELS = {"app": "hackmd", "kubernetes.io/cluster-service": "true"}
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_EDGE, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
@@ -32,44 +31,29 @@ ExternalSecret(SECRETS, ExternalSecretArgs(
     template={"data": {"CMD_DB_URL": "mysql://codimd:{{ .db_password }}@" + settings.mysql_host + "/codimd"}},
 ), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "hackmd",
-    metadata={
-        "name": "hackmd",
-        "namespace": NS,
-        "labels": {**LABELS, "tier": c.TIER_EDGE},
-        "annotations": reload_on_change({c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}),
-    },
-    spec={
-        # Parked: unused, and its WebSocket core cannot wake on a request (no Sablier). Set 1 to revive.
-        "replicas": 0,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "hackmd"}},
-        "template": {
-            "metadata": {"labels": LABELS, "annotations": {"dependency.kyverno.io/wait-for": "mysql.dbaas:3306"}},
-            "spec": {
-                "containers": [{
-                    "name": "codimd",
-                    "image": "hackmdio/hackmd",
-                    "env": [*secret_env(SECRETS, {"CMD_DB_URL": "CMD_DB_URL"}), *env({"CMD_USECDN": "false"})],
-                    "volume_mounts": [{"name": "data", "mount_path": "/home/hackmd/app/public/uploads", "sub_path": "hackmd"}],
-                    "ports": [{"name": "http", "container_port": 3000, "protocol": "TCP"}],
-                    "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
-                }],
-                "security_context": {"fs_group": 1500},
-                "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": uploads.claim_name}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "hackmd-service",
-    metadata={"name": "hackmd", "namespace": NS, "labels": {"app": "hackmd"}},
-    spec={"selector": {"app": "hackmd"}, "ports": [{"port": 80, "target_port": 3000}]},
-    opts=ns_opts,
-)
+WebApp("hackmd", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_EDGE,
+    labels={"kubernetes.io/cluster-service": "true"},
+    pod_labels={"kubernetes.io/cluster-service": "true"},
+    annotations=reload_on_change(),
+    pod_annotations={"dependency.kyverno.io/wait-for": "mysql.dbaas:3306"},
+    keel=True,
+    # Parked: unused, and its WebSocket core cannot wake on a request (no Sablier). Set 1 to revive.
+    replicas=0,
+    strategy="Recreate",
+    containers=[{
+        "name": "codimd",
+        "image": "hackmdio/hackmd",
+        "env": [*secret_env(SECRETS, {"CMD_DB_URL": "CMD_DB_URL"}), *env({"CMD_USECDN": "false"})],
+        "volume_mounts": [{"name": "data", "mount_path": "/home/hackmd/app/public/uploads", "sub_path": "hackmd"}],
+        "ports": [{"name": "http", "container_port": 3000, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+    }],
+    pod_spec={"security_context": {"fs_group": 1500}},
+    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": uploads.claim_name}}],
+    service_ports=[{"port": 80, "target_port": 3000}],
+), opts=ns_opts)
 
 ingress = IngressFactory("hackmd", IngressArgs.on_cluster(
     settings,

@@ -1,7 +1,6 @@
 """insta2spotify: frontend + backend in one pod, SQLite and Spotify token cache on NFS."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs, reload_on_change
@@ -9,7 +8,8 @@ from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "insta2spotify"
@@ -45,36 +45,17 @@ backend = {
     "resources": {"requests": {"cpu": "50m", "memory": "160Mi"}, "limits": {"memory": "256Mi"}},
 }
 
-k8s.apps.v1.Deployment(
-    "insta2spotify",
-    metadata={
-        "name": "insta2spotify",
-        "namespace": NS,
-        "labels": {"app": "insta2spotify", "tier": c.TIER_AUX},
-        "annotations": reload_on_change({c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}),
-    },
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "insta2spotify"}},
-        "template": {
-            "metadata": {"labels": {"app": "insta2spotify"}},
-            "spec": {
-                "containers": [frontend, backend],
-                "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=deployment_ignore_changes(keel=True, keel_containers=(0, 1))),
-)
-
-k8s.core.v1.Service(
-    "insta2spotify-service",
-    metadata={"name": "insta2spotify", "namespace": NS, "labels": {"app": "insta2spotify"}},
-    spec={"selector": {"app": "insta2spotify"}, "ports": [{"name": "http", "port": 80, "target_port": 3000}]},
-    opts=ns_opts,
-)
+WebApp("insta2spotify", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    annotations=reload_on_change(),
+    keel=True,
+    keel_containers=(0, 1),
+    strategy="Recreate",
+    containers=[frontend, backend],
+    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+    service_ports=[{"name": "http", "port": 80, "target_port": 3000}],
+), opts=ns_opts)
 
 common = dict(namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain,
               dns=settings.dns, max_body_size="50m")

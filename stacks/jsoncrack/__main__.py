@@ -1,16 +1,14 @@
 """JSON Crack: a client-side JSON visualizer at json.<domain>, Anubis in front, parked by Sablier when idle."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
-from components import constants as c
 from components.anubis import AnubisArgs, AnubisInstance
 from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, sablier_labels
+from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
 NS = APP = "jsoncrack"
@@ -21,31 +19,15 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    APP,
-    metadata={
-        "name": APP,
-        "namespace": NS,
-        "labels": {"app": APP, "tier": TIER_AUX, **sablier_labels(APP)},
-        "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
-    },
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": APP}},
-        "template": {
-            "metadata": {"labels": {"app": APP}},
-            "spec": {"containers": [{"name": APP, "image": "viktorbarzin/jsoncrack:latest", "ports": [{"container_port": 8080}]}]},
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
-)
-
-k8s.core.v1.Service(
-    "jsoncrack-service",
-    metadata={"name": SERVICE, "namespace": NS, "labels": {"app": APP}},
-    spec={"selector": {"app": APP}, "ports": [{"name": "http", "port": 80, "target_port": 8080, "protocol": "TCP"}]},
-    opts=ns_opts,
-)
+WebApp(APP, WebAppArgs(
+    namespace=NS,
+    tier=TIER_AUX,
+    keel=True,
+    sablier_group=APP,
+    containers=[{"name": APP, "image": "viktorbarzin/jsoncrack:latest", "ports": [{"container_port": 8080}]}],
+    service_name=SERVICE,
+    service_ports=[{"name": "http", "port": 80, "target_port": 8080, "protocol": "TCP"}],
+), opts=ns_opts)
 
 anubis = AnubisInstance(SERVICE, AnubisArgs(
     namespace=NS,
