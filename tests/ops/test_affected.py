@@ -131,6 +131,16 @@ def test_syntax_error_in_a_component_is_handled_conservatively(history):
     assert any("syntax error" in w for w in result.warnings)
 
 
+def test_python_payloads_under_files_are_not_parsed_as_imports(history):
+    history.write("stacks/web/files/server.py", "PLACEHOLDER: bring over app/server.py\n")
+    history.commit("payload placeholder")
+    change(history, "components/nfs.py")
+    result = affected_stacks(history.root, "HEAD~1", "HEAD")
+    assert result.names() == ["files"] and result.warnings == []
+    change(history, "stacks/web/files/server.py")
+    assert names(history) == ["web"]
+
+
 def test_result_is_deterministic_and_explained(history):
     change(history, "components/util.py")
     first = affected_stacks(history.root, "HEAD~1", "HEAD")

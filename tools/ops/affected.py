@@ -188,7 +188,10 @@ def imported_modules(source: str, path: str) -> tuple[set[str], bool]:
 def stack_closure(stack: str, src: Source, index: ModuleIndex) -> tuple[set[str], list[str]]:
     """Repo .py files a stack's program may execute, and warnings for unparsable files."""
     stack_base = f"{STACKS_DIR}/{stack}"
-    todo = sorted(f for f in index.py_files if f.startswith(stack_base + "/"))
+    # files/ holds payloads the program reads as text (scripts, placeholders), never imports:
+    # a change there affects the stack through its own directory, not through the import graph.
+    todo = sorted(f for f in index.py_files
+                  if f.startswith(stack_base + "/") and not f.startswith(f"{stack_base}/files/"))
     seen: set[str] = set()
     warnings: list[str] = []
     while todo:
