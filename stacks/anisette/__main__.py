@@ -4,14 +4,14 @@ Stateless: the Apple provisioning library it downloads lives in an emptyDir.
 """
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes
+from components.web_app import WebApp, WebAppArgs
+from components.workload import KEEL_ANNOTATIONS
 
 settings = ClusterSettings.load()
 NS = "anisette"
@@ -26,50 +26,28 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 probe = {"http_get": {"path": "/", "port": 6969}}
-k8s.apps.v1.Deployment(
-    "anisette",
-    metadata={
+WebApp("anisette", WebAppArgs(
+    namespace=NS,
+    tier=TIER_AUX,
+    # First start downloads and initialises Apple's library (slow): do not block the apply on it.
+    annotations={"pulumi.com/skipAwait": "true"},
+    pod_annotations={"diun.enable": "true", "diun.watch_repo": "false", "diun.include_tags": "^latest$"},
+    # Upstream's narrower Keel list (three policy keys and the tag), not keel=True's full set.
+    ignore_changes=[*(f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS[:3]),
+                    "spec.template.spec.containers[0].image"],
+    containers=[{
         "name": "anisette",
-        "namespace": NS,
-        "labels": {"app": "anisette", "tier": TIER_AUX},
-        # First start downloads and initialises Apple's library (slow): do not block the apply on it.
-        "annotations": {"pulumi.com/skipAwait": "true"},
-    },
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": "anisette"}},
-        "template": {
-            "metadata": {
-                "labels": {"app": "anisette"},
-                "annotations": {"diun.enable": "true", "diun.watch_repo": "false", "diun.include_tags": "^latest$"},
-            },
-            "spec": {
-                "containers": [{
-                    "name": "anisette",
-                    "image": IMAGE,
-                    "ports": [{"name": "http", "container_port": 6969}],
-                    "volume_mounts": [{"name": "provisioning-cache", "mount_path": "/home/Alcoholic/.config/anisette-v3/lib"}],
-                    # The start-up initialisation spikes well past steady state.
-                    "resources": {"requests": {"cpu": "10m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
-                    "readiness_probe": {**probe, "period_seconds": 15, "initial_delay_seconds": 5},
-                    "liveness_probe": {**probe, "period_seconds": 30, "failure_threshold": 6},
-                }],
-                "volumes": [{"name": "provisioning-cache", "empty_dir": {}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(extra=[
-        *(f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS[:3]),
-        "spec.template.spec.containers[0].image",
-    ])),
-)
-
-k8s.core.v1.Service(
-    "anisette-service",
-    metadata={"name": "anisette", "namespace": NS, "labels": {"app": "anisette"}},
-    spec={"selector": {"app": "anisette"}, "ports": [{"name": "http", "port": 80, "target_port": 6969}]},
-    opts=ns_opts,
-)
+        "image": IMAGE,
+        "ports": [{"name": "http", "container_port": 6969}],
+        "volume_mounts": [{"name": "provisioning-cache", "mount_path": "/home/Alcoholic/.config/anisette-v3/lib"}],
+        # The start-up initialisation spikes well past steady state.
+        "resources": {"requests": {"cpu": "10m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+        "readiness_probe": {**probe, "period_seconds": 15, "initial_delay_seconds": 5},
+        "liveness_probe": {**probe, "period_seconds": 30, "failure_threshold": 6},
+    }],
+    volumes=[{"name": "provisioning-cache", "empty_dir": {}}],
+    service_ports=[{"name": "http", "port": 80, "target_port": 6969}],
+), opts=ns_opts)
 
 ingress = IngressFactory("anisette", IngressArgs(
     namespace=NS,

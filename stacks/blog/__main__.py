@@ -1,15 +1,14 @@
 """Blog: static nginx site at the root domain; Anubis gates crawlers, one script path bypasses it."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components.anubis import SERVICE_PORT as ANUBIS_PORT, AnubisArgs, AnubisInstance
-from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_AUX
+from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes
+from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
 NS = "website"
@@ -20,49 +19,32 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "blog",
-    metadata={"name": "blog", "namespace": NS, "labels": {**SELECTOR, "tier": TIER_AUX},
-              "annotations": {IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": SELECTOR},
-        "template": {
-            "metadata": {"labels": SELECTOR},
-            "spec": {"containers": [
-                {
-                    "name": "blog",
-                    "image": "viktorbarzin/blog:latest",
-                    "ports": [{"container_port": 80}],
-                    "resources": {"limits": {"memory": "64Mi"}, "requests": {"cpu": "10m", "memory": "64Mi"}},
-                },
-                {
-                    "name": "nginx-exporter",
-                    "image": "nginx/nginx-prometheus-exporter",
-                    "args": ["-nginx.scrape-uri", "http://127.0.0.1:8080/nginx_status"],
-                    "ports": [{"container_port": 9113}],
-                },
-            ]},
+WebApp("blog", WebAppArgs(
+    namespace=NS,
+    selector=SELECTOR,
+    tier=TIER_AUX,
+    keel=True,
+    keel_containers=(0, 1),
+    containers=[
+        {
+            "name": "blog",
+            "image": "viktorbarzin/blog:latest",
+            "ports": [{"container_port": 80}],
+            "resources": {"limits": {"memory": "64Mi"}, "requests": {"cpu": "10m", "memory": "64Mi"}},
         },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=deployment_ignore_changes(keel=True, keel_containers=(0, 1))),
-)
-
-k8s.core.v1.Service(
-    "blog-service",
-    metadata={
-        "name": "blog",
-        "namespace": NS,
-        "labels": SELECTOR,
-        "annotations": {"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9113"},
-    },
-    spec={"selector": SELECTOR, "ports": [
+        {
+            "name": "nginx-exporter",
+            "image": "nginx/nginx-prometheus-exporter",
+            "args": ["-nginx.scrape-uri", "http://127.0.0.1:8080/nginx_status"],
+            "ports": [{"container_port": 9113}],
+        },
+    ],
+    service_annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9113"},
+    service_ports=[
         {"name": "http", "port": 80, "target_port": 80},
         {"name": "prometheus", "port": 9113, "target_port": 9113},
-    ]},
-    opts=ns_opts,
-)
+    ],
+), opts=ns_opts)
 
 AnubisInstance("blog", AnubisArgs(
     namespace=NS,

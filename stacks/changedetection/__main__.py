@@ -13,7 +13,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 
 settings = ClusterSettings.load()
 NS = "changedetection"
@@ -62,36 +63,16 @@ app = {
     "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
 }
 
-k8s.apps.v1.Deployment(
-    "changedetection",
-    metadata={
-        "name": "changedetection",
-        "namespace": NS,
-        "labels": {"app": "changedetection", "tier": c.TIER_AUX},
-        "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
-    },
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "changedetection"}},
-        "template": {
-            "metadata": {"labels": {"app": "changedetection"}},
-            "spec": {
-                "containers": [browser, app],
-                "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=deployment_ignore_changes(keel=True, keel_containers=(0, 1))),
-)
-
-k8s.core.v1.Service(
-    "changedetection-service",
-    metadata={"name": "changedetection", "namespace": NS, "labels": {"app": "changedetection"}},
-    spec={"selector": {"app": "changedetection"}, "ports": [{"port": 80, "target_port": 5000}]},
-    opts=ns_opts,
-)
+WebApp("changedetection", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    keel_containers=(0, 1),
+    strategy="Recreate",
+    containers=[browser, app],
+    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+    service_ports=[{"port": 80, "target_port": 5000}],
+), opts=ns_opts)
 
 ingress = IngressFactory("changedetection", IngressArgs.on_cluster(
     settings,
