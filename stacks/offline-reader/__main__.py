@@ -9,7 +9,8 @@ from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
-from components.workload import deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 
 settings = ClusterSettings.load()
 NS = "offline-reader"
@@ -40,40 +41,33 @@ binding = k8s.rbac.v1.RoleBinding(
     subjects=[{"kind": "ServiceAccount", "name": account.metadata["name"], "namespace": NS}], opts=ns_opts)
 
 health = {"http_get": {"path": "/healthz", "port": 8000}}
-k8s.apps.v1.Deployment(
-    "offline-reader",
-    metadata={"name": "offline-reader", "namespace": NS, "labels": {**LABELS, "tier": c.TIER_AUX},
-              "annotations": {"reloader.stakater.com/search": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},  # SQLite on the shared volume: one writer
-        "selector": {"match_labels": LABELS},
-        "template": {"metadata": {"labels": LABELS, "annotations": SCRAPE}, "spec": {
-            "service_account_name": account.metadata["name"],
-            "image_pull_secrets": [{"name": "registry-credentials"}],
-            "containers": [{
-                "name": "offline-reader", "image": IMAGE, "ports": [{"container_port": 8000}],
-                "env": [*env({"DATA_DIR": "/data", "CAPTURE_MODE": "k8s", "SINGLEFILE_IMAGE": CAPTURE_IMAGE}),
-                        {"name": "NFS_PVC_CLAIM", "value": pages.claim_name},
-                        {"name": "POD_NAMESPACE", "value_from": {"field_ref": {"field_path": "metadata.namespace"}}}],
-                # Optional: until ESO syncs, the pod starts and /api/ingest answers 503.
-                "env_from": [{"secret_ref": {"name": "offline-reader-secrets", "optional": True}}],
-                "volume_mounts": [{"name": "pages", "mount_path": "/data"}],
-                "readiness_probe": {**health, "initial_delay_seconds": 5, "period_seconds": 10},
-                "liveness_probe": {**health, "initial_delay_seconds": 30, "period_seconds": 30},
-                "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
-            }],
-            "volumes": [{"name": "pages", "persistent_volume_claim": {"claim_name": pages.claim_name}}],
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace, binding, ingest_secret], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-service = k8s.core.v1.Service(
-    "offline-reader-service",
-    metadata={"name": "offline-reader", "namespace": NS, "labels": LABELS, "annotations": SCRAPE},
-    spec={"type": "ClusterIP", "selector": LABELS, "ports": [{"name": "http", "port": 8000, "target_port": 8000}]},
-    opts=ns_opts,
-)
+WebApp("offline-reader", WebAppArgs(
+    namespace=NS,
+    selector=LABELS,
+    tier=c.TIER_AUX,
+    keel=True,
+    strategy="Recreate",  # SQLite on the shared volume: one writer
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_annotations=SCRAPE,
+    pod_spec={"service_account_name": account.metadata["name"],
+              "image_pull_secrets": [{"name": "registry-credentials"}]},
+    containers=[{
+        "name": "offline-reader", "image": IMAGE, "ports": [{"container_port": 8000}],
+        "env": [*env({"DATA_DIR": "/data", "CAPTURE_MODE": "k8s", "SINGLEFILE_IMAGE": CAPTURE_IMAGE}),
+                {"name": "NFS_PVC_CLAIM", "value": pages.claim_name},
+                {"name": "POD_NAMESPACE", "value_from": {"field_ref": {"field_path": "metadata.namespace"}}}],
+        # Optional: until ESO syncs, the pod starts and /api/ingest answers 503.
+        "env_from": [{"secret_ref": {"name": "offline-reader-secrets", "optional": True}}],
+        "volume_mounts": [{"name": "pages", "mount_path": "/data"}],
+        "readiness_probe": {**health, "initial_delay_seconds": 5, "period_seconds": 10},
+        "liveness_probe": {**health, "initial_delay_seconds": 30, "period_seconds": 30},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+    }],
+    volumes=[{"name": "pages", "persistent_volume_claim": {"claim_name": pages.claim_name}}],
+    service_annotations=SCRAPE,
+    service_spec={"type": "ClusterIP"},
+    service_ports=[{"name": "http", "port": 8000, "target_port": 8000}],
+), opts=pulumi.ResourceOptions(depends_on=[namespace, binding, ingest_secret]))
 
 common = dict(namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain, dns=settings.dns, port=8000)
 ingress = IngressFactory("offline-reader", IngressArgs(

@@ -15,7 +15,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "owntracks"
@@ -66,50 +67,35 @@ hook = k8s.core.v1.ConfigMap(
     opts=ns_opts,
 )
 
-k8s.apps.v1.Deployment(
-    "owntracks",
-    metadata={"name": "owntracks", "namespace": NS, "labels": {"app": "owntracks", "tier": c.TIER_AUX},
-              "annotations": {"reloader.stakater.com/search": "true"}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "owntracks"}},
-        "template": {
-            "metadata": {"labels": {"app": "owntracks"},
-                         "annotations": {"diun.enable": "true", "diun.include_tags": r"^\d+(?:\.\d+)?(?:\.\d+)?$"}},
-            "spec": {
-                "containers": [{
-                    "name": "owntracks",
-                    "image": "owntracks/recorder:1.0.1",
-                    "ports": [{"name": "http", "container_port": 8083}],
-                    # 1.0.1 has no HTTP hook setting: forwarding to Dawarich is the Lua script.
-                    "args": ["--lua-script", "/hook/dawarich-hook.lua", "owntracks/#"],
-                    "env": [*env({"OTR_PORT": "0"}), *secret_env(SECRETS, {"DAWARICH_API_KEY": "dawarich_api_key"})],
-                    "volume_mounts": [
-                        {"name": "data", "mount_path": "/store"},
-                        {"name": "data", "mount_path": "/config"},
-                        {"name": "hook", "mount_path": "/hook", "read_only": True},
-                    ],
-                    "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
-                }],
-                "volumes": [
-                    # Claim created outside this stack (see README).
-                    {"name": "data", "persistent_volume_claim": {"claim_name": "owntracks-data-encrypted"}},
-                    {"name": "hook", "config_map": {"name": hook.metadata["name"]}},
-                ],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "owntracks-service",
-    metadata={"name": "owntracks", "namespace": NS, "labels": {"app": "owntracks"}},
+WebApp("owntracks", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    strategy="Recreate",
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^\d+(?:\.\d+)?(?:\.\d+)?$"},
+    containers=[{
+        "name": "owntracks",
+        "image": "owntracks/recorder:1.0.1",
+        "ports": [{"name": "http", "container_port": 8083}],
+        # 1.0.1 has no HTTP hook setting: forwarding to Dawarich is the Lua script.
+        "args": ["--lua-script", "/hook/dawarich-hook.lua", "owntracks/#"],
+        "env": [*env({"OTR_PORT": "0"}), *secret_env(SECRETS, {"DAWARICH_API_KEY": "dawarich_api_key"})],
+        "volume_mounts": [
+            {"name": "data", "mount_path": "/store"},
+            {"name": "data", "mount_path": "/config"},
+            {"name": "hook", "mount_path": "/hook", "read_only": True},
+        ],
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+    }],
+    volumes=[
+        # Claim created outside this stack (see README).
+        {"name": "data", "persistent_volume_claim": {"claim_name": "owntracks-data-encrypted"}},
+        {"name": "hook", "config_map": {"name": hook.metadata["name"]}},
+    ],
     # Named http/80 so Traefik talks plain HTTP to the recorder (OTR_PORT=0: no TLS listener).
-    spec={"selector": {"app": "owntracks"}, "ports": [{"name": "http", "port": 80, "target_port": 8083, "protocol": "TCP"}]},
-    opts=ns_opts,
-)
+    service_ports=[{"name": "http", "port": 80, "target_port": 8083, "protocol": "TCP"}],
+), opts=ns_opts)
 
 ingress = IngressFactory("owntracks", IngressArgs.on_cluster(
     settings,

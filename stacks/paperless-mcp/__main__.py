@@ -11,7 +11,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.secret_inputs import vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "paperless-mcp"
@@ -44,46 +45,29 @@ k8s.apiextensions.CustomResource(
 )
 
 tcp = {"tcp_socket": {"port": 5000}}  # no HTTP health route; MCP speaks JSON-RPC on /mcp
-k8s.apps.v1.Deployment(
-    "paperless-mcp",
-    metadata={
+WebApp("paperless-mcp", WebAppArgs(
+    namespace=NS,
+    tier=TIER_AUX,
+    keel=True,
+    annotations={"reloader.stakater.com/auto": "true", "keel.sh/policy": "minor",
+                 "keel.sh/trigger": "poll", "keel.sh/pollSchedule": "@every 1h"},
+    containers=[{
         "name": "paperless-mcp",
-        "namespace": NS,
-        "labels": {"app": "paperless-mcp", "tier": TIER_AUX},
-        "annotations": {"reloader.stakater.com/auto": "true", "keel.sh/policy": "minor",
-                        "keel.sh/trigger": "poll", "keel.sh/pollSchedule": "@every 1h"},
-    },
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": "paperless-mcp"}},
-        "template": {
-            "metadata": {"labels": {"app": "paperless-mcp"}},
-            "spec": {"containers": [{
-                "name": "paperless-mcp",
-                "image": "ghcr.io/barryw/paperlessmcp:v0.1.19",
-                "ports": [{"container_port": 5000}],
-                "env": [
-                    # In-cluster service: no Cloudflare/Traefik hop per MCP call.
-                    *env({"PAPERLESS_BASE_URL": "http://paperless-ngx.paperless-ngx.svc.cluster.local"}),
-                    *secret_env(SECRETS, {"PAPERLESS_API_TOKEN": "paperless_api_token"}),
-                    *env({"MCP_PORT": "5000"}),
-                ],
-                "startup_probe": {**tcp, "failure_threshold": 30, "period_seconds": 2},
-                "liveness_probe": {**tcp, "initial_delay_seconds": 5, "period_seconds": 30},
-                "readiness_probe": {**tcp, "initial_delay_seconds": 3, "period_seconds": 10},
-                "resources": {"requests": {"memory": "256Mi", "cpu": "10m"}, "limits": {"memory": "256Mi"}},
-            }]},
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "paperless-mcp-service",
-    metadata={"name": "paperless-mcp", "namespace": NS, "labels": {"app": "paperless-mcp"}},
-    spec={"selector": {"app": "paperless-mcp"}, "ports": [{"name": "http", "port": 80, "target_port": 5000}]},
-    opts=ns_opts,
-)
+        "image": "ghcr.io/barryw/paperlessmcp:v0.1.19",
+        "ports": [{"container_port": 5000}],
+        "env": [
+            # In-cluster service: no Cloudflare/Traefik hop per MCP call.
+            *env({"PAPERLESS_BASE_URL": "http://paperless-ngx.paperless-ngx.svc.cluster.local"}),
+            *secret_env(SECRETS, {"PAPERLESS_API_TOKEN": "paperless_api_token"}),
+            *env({"MCP_PORT": "5000"}),
+        ],
+        "startup_probe": {**tcp, "failure_threshold": 30, "period_seconds": 2},
+        "liveness_probe": {**tcp, "initial_delay_seconds": 5, "period_seconds": 30},
+        "readiness_probe": {**tcp, "initial_delay_seconds": 3, "period_seconds": 10},
+        "resources": {"requests": {"memory": "256Mi", "cpu": "10m"}, "limits": {"memory": "256Mi"}},
+    }],
+    service_ports=[{"name": "http", "port": 80, "target_port": 5000}],
+), opts=ns_opts)
 
 ingress = IngressFactory("paperless-mcp", IngressArgs.on_cluster(
     settings,

@@ -12,7 +12,8 @@ from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import load_payload
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import cronjob_ignore_changes, env
 
 settings = ClusterSettings.load()
 HERE = Path(__file__).parent
@@ -30,33 +31,28 @@ fetcher = k8s.core.v1.ConfigMap("poison-fountain-fetcher", metadata={"name": "po
                                 data={"fetch-poison.sh": load_payload(HERE, "fetch-poison.sh")}, opts=ns_opts)
 
 healthz = {"http_get": {"path": "/healthz", "port": 8080}}
-k8s.apps.v1.Deployment(
-    "poison-fountain",
-    metadata={"name": "poison-fountain", "namespace": NS, "labels": {**LABELS, "tier": c.TIER_CLUSTER}},
-    spec={
-        "replicas": 0,  # parked: a running trap tripped the ExternalAccessDivergence alert
-        "strategy": {"type": "RollingUpdate", "rolling_update": {"max_unavailable": 0, "max_surge": 1}},
-        "selector": {"match_labels": LABELS},
-        "template": {"metadata": {"labels": LABELS}, "spec": {
-            "topology_spread_constraints": [{"max_skew": 1, "topology_key": "kubernetes.io/hostname",
-                                             "when_unsatisfiable": "DoNotSchedule", "label_selector": {"match_labels": LABELS}}],
-            "containers": [{
-                "name": "poison-fountain", "image": "python:3.12-slim", "command": ["python", "/app/server.py"],
-                "ports": [{"container_port": 8080}],
-                "env": env({"CACHE_DIR": "/data/cache", "DRIP_BYTES": 50, "DRIP_DELAY": "0.5", "POISON_DOMAIN": "poison.viktorbarzin.me"}),
-                "volume_mounts": [{"name": "code", "mount_path": "/app", "read_only": True}, {"name": "data", "mount_path": "/data"}],
-                "liveness_probe": {**healthz, "initial_delay_seconds": 5, "period_seconds": 30},
-                "readiness_probe": {**healthz, "initial_delay_seconds": 3, "period_seconds": 10},
-                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
-            }],
-            "volumes": [{"name": "code", "config_map": {"name": code.metadata["name"]}},
-                        {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}],
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-k8s.core.v1.Service("poison-fountain-service", metadata={"name": "poison-fountain", "namespace": NS, "labels": LABELS},
-                    spec={"selector": LABELS, "ports": [{"name": "http", "port": 8080, "target_port": 8080}]}, opts=ns_opts)
+WebApp("poison-fountain", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_CLUSTER,
+    keel=True,
+    replicas=0,  # parked: a running trap tripped the ExternalAccessDivergence alert
+    strategy="RollingUpdate",
+    rolling_update={"max_unavailable": 0, "max_surge": 1},
+    pod_spec={"topology_spread_constraints": [{"max_skew": 1, "topology_key": "kubernetes.io/hostname",
+                                               "when_unsatisfiable": "DoNotSchedule", "label_selector": {"match_labels": LABELS}}]},
+    containers=[{
+        "name": "poison-fountain", "image": "python:3.12-slim", "command": ["python", "/app/server.py"],
+        "ports": [{"container_port": 8080}],
+        "env": env({"CACHE_DIR": "/data/cache", "DRIP_BYTES": 50, "DRIP_DELAY": "0.5", "POISON_DOMAIN": "poison.viktorbarzin.me"}),
+        "volume_mounts": [{"name": "code", "mount_path": "/app", "read_only": True}, {"name": "data", "mount_path": "/data"}],
+        "liveness_probe": {**healthz, "initial_delay_seconds": 5, "period_seconds": 30},
+        "readiness_probe": {**healthz, "initial_delay_seconds": 3, "period_seconds": 10},
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+    }],
+    volumes=[{"name": "code", "config_map": {"name": code.metadata["name"]}},
+             {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}],
+    service_ports=[{"name": "http", "port": 8080, "target_port": 8080}],
+), opts=ns_opts)
 
 # Scrapers are the audience: no shared rate limit and no anti-AI middlewares on this host.
 ingress = IngressFactory("poison-fountain", IngressArgs.on_cluster(
