@@ -1,7 +1,6 @@
 """CyberChef: a static toolkit served at cc.<domain>, Anubis in front, parked by Sablier when idle."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components.anubis import SERVICE_PORT as ANUBIS_PORT, AnubisArgs, AnubisInstance
 from components.constants import TIER_AUX
@@ -9,7 +8,7 @@ from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, sablier_labels
+from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
 NS = "cyberchef"
@@ -20,40 +19,23 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "cyberchef",
-    metadata={
+WebApp("cyberchef", WebAppArgs(
+    namespace=NS,
+    tier=TIER_AUX,
+    keel=True,
+    sablier_group="cyberchef",
+    strategy="RollingUpdate",
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^v\d+\.\d+\.\d+$"},
+    containers=[{
         "name": "cyberchef",
-        "namespace": NS,
-        "labels": {"app": "cyberchef", "tier": TIER_AUX, **sablier_labels("cyberchef")},
-        "annotations": {"reloader.stakater.com/search": "true"},
-    },
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "RollingUpdate"},
-        "selector": {"match_labels": {"app": "cyberchef"}},
-        "template": {
-            "metadata": {
-                "labels": {"app": "cyberchef"},
-                "annotations": {"diun.enable": "true", "diun.include_tags": r"^v\d+\.\d+\.\d+$"},
-            },
-            "spec": {"containers": [{
-                "name": "cyberchef",
-                "image": "mpepping/cyberchef:v9.55.0",
-                "ports": [{"container_port": 8000}],
-                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
-            }]},
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
-)
-
-k8s.core.v1.Service(
-    "cyberchef-service",
-    metadata={"name": SERVICE, "namespace": NS, "labels": {"app": "cyberchef"}},
-    spec={"selector": {"app": "cyberchef"}, "ports": [{"name": "http", "port": 80, "target_port": 8000}]},
-    opts=ns_opts,
-)
+        "image": "mpepping/cyberchef:v9.55.0",
+        "ports": [{"container_port": 8000}],
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+    }],
+    service_name=SERVICE,
+    service_ports=[{"name": "http", "port": 80, "target_port": 8000}],
+), opts=ns_opts)
 
 anubis = AnubisInstance(SERVICE, AnubisArgs(
     namespace=NS,

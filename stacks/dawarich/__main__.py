@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components.constants import TIER_EDGE
 from components.cronjob_probe import CronJobProbe, CronJobProbeArgs
@@ -13,7 +12,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "dawarich"
@@ -46,44 +46,31 @@ def app_env(*, sidekiq: bool) -> list[dict]:
 
 sidekiq_alive = {"exec": {"command": ["/bin/sh", "-c", "pgrep -f 'bundle exec sidekiq' >/dev/null"]},
                  "period_seconds": 30, "timeout_seconds": 5}
-k8s.apps.v1.Deployment(
-    "dawarich",
-    metadata={"name": "dawarich", "namespace": NS, "labels": {"app": "dawarich", "tier": TIER_EDGE},
-              "annotations": {"reloader.stakater.com/search": "true"}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "dawarich"}},
-        "template": {
-            "metadata": {"labels": {"app": "dawarich"}, "annotations": {
-                "diun.enable": "true", "diun.include_tags": r"^v?\d+\.\d+\.\d+$",
-                "dependency.kyverno.io/wait-for": "postgresql.dbaas:5432,redis-master.redis:6379"}},
-            "spec": {
-                "termination_grace_period_seconds": 60,
-                "containers": [
-                    {"name": "dawarich", "image": IMAGE, "command": ["web-entrypoint.sh"],
-                     "args": ["bin/rails", "server", "-p", "3000", "-b", "::"],
-                     "ports": [{"name": "http", "container_port": 3000}, {"name": "prometheus", "container_port": 9394}],
-                     "env": app_env(sidekiq=False),
-                     "resources": {"requests": {"cpu": "15m", "memory": "896Mi"}, "limits": {"memory": "896Mi"}}},
-                    # Limit sits well above the request: the hourly stats job spikes past 1Gi.
-                    {"name": "dawarich-sidekiq", "image": IMAGE, "command": ["sidekiq-entrypoint.sh"],
-                     "args": ["bundle exec sidekiq"], "env": app_env(sidekiq=True),
-                     "resources": {"requests": {"cpu": "50m", "memory": "768Mi"}, "limits": {"memory": "2Gi"}},
-                     "liveness_probe": {**sidekiq_alive, "initial_delay_seconds": 90, "failure_threshold": 3},
-                     "readiness_probe": {**sidekiq_alive, "initial_delay_seconds": 30, "period_seconds": 15}},
-                ],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, keel_containers=(0, 1))),
-)
-k8s.core.v1.Service(
-    "dawarich-service",
-    metadata={"name": "dawarich", "namespace": NS, "labels": {"app": "dawarich"}},
-    spec={"selector": {"app": "dawarich"}, "ports": [{"name": "http", "port": 80, "target_port": 3000, "protocol": "TCP"}]},
-    opts=ns_opts,
-)
+WebApp("dawarich", WebAppArgs(
+    namespace=NS,
+    tier=TIER_EDGE,
+    keel=True,
+    keel_containers=(0, 1),
+    strategy="Recreate",
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^v?\d+\.\d+\.\d+$",
+                     "dependency.kyverno.io/wait-for": "postgresql.dbaas:5432,redis-master.redis:6379"},
+    pod_spec={"termination_grace_period_seconds": 60},
+    containers=[
+        {"name": "dawarich", "image": IMAGE, "command": ["web-entrypoint.sh"],
+         "args": ["bin/rails", "server", "-p", "3000", "-b", "::"],
+         "ports": [{"name": "http", "container_port": 3000}, {"name": "prometheus", "container_port": 9394}],
+         "env": app_env(sidekiq=False),
+         "resources": {"requests": {"cpu": "15m", "memory": "896Mi"}, "limits": {"memory": "896Mi"}}},
+        # Limit sits well above the request: the hourly stats job spikes past 1Gi.
+        {"name": "dawarich-sidekiq", "image": IMAGE, "command": ["sidekiq-entrypoint.sh"],
+         "args": ["bundle exec sidekiq"], "env": app_env(sidekiq=True),
+         "resources": {"requests": {"cpu": "50m", "memory": "768Mi"}, "limits": {"memory": "2Gi"}},
+         "liveness_probe": {**sidekiq_alive, "initial_delay_seconds": 90, "failure_threshold": 3},
+         "readiness_probe": {**sidekiq_alive, "initial_delay_seconds": 30, "period_seconds": 15}},
+    ],
+    service_ports=[{"name": "http", "port": 80, "target_port": 3000, "protocol": "TCP"}],
+), opts=ns_opts)
 
 ingress = IngressFactory("dawarich", IngressArgs.on_cluster(
     settings,

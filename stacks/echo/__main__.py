@@ -1,14 +1,13 @@
 """echo: http-https-echo behind Authentik's anonymous binding, to see what Traefik forwards."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components.constants import TIER_EDGE
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes
+from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
 NS = APP = "echo"
@@ -18,31 +17,19 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    APP,
-    metadata={"name": APP, "namespace": NS, "labels": {"app": APP, "tier": TIER_EDGE}},
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": APP}},
-        "template": {
-            "metadata": {"labels": {"app": APP}, "annotations": {"diun.enable": "true", "diun.include_tags": r"^\d+$"}},
-            "spec": {"containers": [{
-                "name": APP,
-                "image": "mendhak/http-https-echo:36",
-                "ports": [{"container_port": 8080}, {"container_port": 8443}],
-                "resources": {"requests": {"cpu": "10m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
-            }]},
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "echo-service",
-    metadata={"name": APP, "namespace": NS, "labels": {"app": APP}},
-    spec={"selector": {"app": APP}, "ports": [{"name": "http", "port": 80, "target_port": 8080}]},
-    opts=ns_opts,
-)
+WebApp(APP, WebAppArgs(
+    namespace=NS,
+    tier=TIER_EDGE,
+    keel=True,
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^\d+$"},
+    containers=[{
+        "name": APP,
+        "image": "mendhak/http-https-echo:36",
+        "ports": [{"container_port": 8080}, {"container_port": 8443}],
+        "resources": {"requests": {"cpu": "10m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
+    }],
+    service_ports=[{"name": "http", "port": 80, "target_port": 8080}],
+), opts=ns_opts)
 
 # The anonymous Authentik binding, not `required`: the point of the page is to show which
 # X-authentik-* headers reach a backend when forward-auth runs for an arbitrary visitor.

@@ -9,7 +9,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, sablier_labels
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 
 settings = ClusterSettings.load()
 NS = "excalidraw"
@@ -21,47 +22,31 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 data = NfsVolume("excalidraw-data-host", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/excalidraw",
                                                        storage="1Gi", access_modes=["ReadWriteOnce"]), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "excalidraw",
-    metadata={
+WebApp("excalidraw", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    sablier_group="excalidraw",
+    strategy="Recreate",
+    # Seeds for a fresh object only; Keel owns these keys afterwards (keel=True ignores them).
+    annotations={"keel.sh/policy": "force", "keel.sh/trigger": "poll", "keel.sh/match-tag": "true",
+                 "keel.sh/pollSchedule": "@every 5m"},
+    pod_annotations={"diun.enable": "true", "diun.include_tags": "^latest$"},
+    # Private GHCR image; Kyverno clones ghcr-credentials into allow-listed namespaces.
+    pod_spec={"image_pull_secrets": [{"name": "ghcr-credentials"}]},
+    containers=[{
         "name": "excalidraw",
-        "namespace": NS,
-        "labels": {"app": "excalidraw", "tier": c.TIER_AUX, **sablier_labels("excalidraw")},
-        # Seeds for a fresh object only; Keel owns these keys afterwards (ignored below).
-        "annotations": {"keel.sh/policy": "force", "keel.sh/trigger": "poll", "keel.sh/match-tag": "true",
-                        "keel.sh/pollSchedule": "@every 5m", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
-    },
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "excalidraw"}},
-        "template": {
-            "metadata": {"labels": {"app": "excalidraw"}, "annotations": {"diun.enable": "true", "diun.include_tags": "^latest$"}},
-            "spec": {
-                # Private GHCR image; Kyverno clones ghcr-credentials into allow-listed namespaces.
-                "image_pull_secrets": [{"name": "ghcr-credentials"}],
-                "containers": [{
-                    "name": "excalidraw",
-                    "image": "ghcr.io/viktorbarzin/excalidraw-library:latest",
-                    "image_pull_policy": "Always",
-                    "ports": [{"container_port": 8080}],
-                    "env": env({"DATA_DIR": "/data", "PORT": "8080"}),
-                    "volume_mounts": [{"name": "data", "mount_path": "/data"}],
-                    "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
-                }],
-                "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
-)
-
-k8s.core.v1.Service(
-    "draw-service",
-    metadata={"name": "draw", "namespace": NS, "labels": {"app": "excalidraw"}},
-    spec={"selector": {"app": "excalidraw"}, "ports": [{"name": "http", "port": 80, "target_port": 8080}]},
-    opts=ns_opts,
-)
+        "image": "ghcr.io/viktorbarzin/excalidraw-library:latest",
+        "image_pull_policy": "Always",
+        "ports": [{"container_port": 8080}],
+        "env": env({"DATA_DIR": "/data", "PORT": "8080"}),
+        "volume_mounts": [{"name": "data", "mount_path": "/data"}],
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+    }],
+    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+    service_name="draw",
+    service_ports=[{"name": "http", "port": 80, "target_port": 8080}],
+), opts=ns_opts)
 
 # emo's agent uploads drawings through `kubectl port-forward svc/draw` with the
 # chrome-service/emo-browser ServiceAccount; port-forward skips Authentik (accepted, see README).
