@@ -1,7 +1,6 @@
 """Speedtest Tracker: hourly speed tests stored in the shared MySQL, config dir on NFS."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components import constants as c
@@ -11,7 +10,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "speedtest"
@@ -31,54 +31,37 @@ app_key = random.RandomId("secret-key", byte_length=32)
 config = NfsVolume("speedtest-config-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                          nfs_path="/srv/nfs/speedtest", storage="5Gi"), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "speedtest",
-    metadata={"name": "speedtest", "namespace": NS, "labels": {"app": "speedtest", "tier": c.TIER_AUX},
-              "annotations": reload_on_change()},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "speedtest"}},
-        "template": {
-            "metadata": {
-                "labels": {"app": "speedtest"},
-                "annotations": {
-                    "diun.enable": "true",
-                    "diun.include_tags": r"^\d+\.\d+\.\d+$",
-                    "dependency.kyverno.io/wait-for": "mysql.dbaas:3306",
-                },
-            },
-            "spec": {
-                "containers": [{
-                    "name": "speedtest",
-                    "image": "lscr.io/linuxserver/speedtest-tracker:0.24.1",
-                    "ports": [{"container_port": 80}],
-                    "env": [
-                        *env({"PUID": 1000, "PGID": 1000}),
-                        {"name": "APP_KEY", "value": pulumi.Output.secret(app_key.b64_std.apply(lambda k: f"base64:{k}"))},
-                        *env({"SPEEDTEST_SCHEDULE": "0 * * * *", "APP_URL": f"https://speedtest.{settings.root_domain}",
-                              "DB_CONNECTION": "mysql", "DB_HOST": settings.mysql_host, "DB_DATABASE": "speedtest",
-                              "DB_USERNAME": "speedtest"}),
-                        *secret_env(SECRETS, {"DB_PASSWORD": "db_password"}),
-                        *env({"DB_PORT": "3306", "APP_TIMEZONE": "Europe/Sofia"}),
-                    ],
-                    "resources": {"requests": {"cpu": "25m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
-                    "volume_mounts": [{"name": "config", "mount_path": "/config"}],
-                }],
-                "volumes": [{"name": "config", "persistent_volume_claim": {"claim_name": config.claim_name}}],
-            },
-        },
+WebApp("speedtest", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    strategy="Recreate",
+    annotations=reload_on_change(),
+    pod_annotations={
+        "diun.enable": "true",
+        "diun.include_tags": r"^\d+\.\d+\.\d+$",
+        "dependency.kyverno.io/wait-for": "mysql.dbaas:3306",
     },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "speedtest-service",
-    metadata={"name": "speedtest", "namespace": NS, "labels": {"app": "speedtest"},
-              "annotations": {"prometheus.io/scrape": "false"}},
-    spec={"selector": {"app": "speedtest"}, "ports": [{"name": "http", "port": 80, "target_port": 80}]},
-    opts=ns_opts,
-)
+    containers=[{
+        "name": "speedtest",
+        "image": "lscr.io/linuxserver/speedtest-tracker:0.24.1",
+        "ports": [{"container_port": 80}],
+        "env": [
+            *env({"PUID": 1000, "PGID": 1000}),
+            {"name": "APP_KEY", "value": pulumi.Output.secret(app_key.b64_std.apply(lambda k: f"base64:{k}"))},
+            *env({"SPEEDTEST_SCHEDULE": "0 * * * *", "APP_URL": f"https://speedtest.{settings.root_domain}",
+                  "DB_CONNECTION": "mysql", "DB_HOST": settings.mysql_host, "DB_DATABASE": "speedtest",
+                  "DB_USERNAME": "speedtest"}),
+            *secret_env(SECRETS, {"DB_PASSWORD": "db_password"}),
+            *env({"DB_PORT": "3306", "APP_TIMEZONE": "Europe/Sofia"}),
+        ],
+        "resources": {"requests": {"cpu": "25m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
+        "volume_mounts": [{"name": "config", "mount_path": "/config"}],
+    }],
+    volumes=[{"name": "config", "persistent_volume_claim": {"claim_name": config.claim_name}}],
+    service_annotations={"prometheus.io/scrape": "false"},
+    service_ports=[{"name": "http", "port": 80, "target_port": 80}],
+), opts=ns_opts)
 
 ingress = IngressFactory("speedtest", IngressArgs.on_cluster(
     settings,

@@ -1,7 +1,6 @@
 """Stirling PDF: PDF toolkit behind its own local login, parked by Sablier when idle."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.ingress import IngressArgs, IngressFactory, Sablier
@@ -9,7 +8,8 @@ from components.namespace import Namespace, NamespaceArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import ROLLOUT_ANNOTATIONS, deployment_ignore_changes, env, sablier_labels
+from components.web_app import WebApp, WebAppArgs
+from components.workload import ROLLOUT_ANNOTATIONS, env
 
 settings = ClusterSettings.load()
 NS = "stirling-pdf"
@@ -19,46 +19,35 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 configs = ProxmoxVolume("stirling-pdf-configs-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 
-# Keel's policy/trigger/schedule are owned here (semver-ordered `major`, never `force`, which can
-# roll a multi-tag repo backwards), so only the tag, match-tag and rollout bookkeeping are ignored.
-ignored = deployment_ignore_changes(sablier=True, extra=[
-    'metadata.annotations["keel.sh/match-tag"]', "spec.template.spec.containers[0].image",
-    *(f'metadata.annotations["{a}"]' for a in ROLLOUT_ANNOTATIONS),
-    'spec.template.metadata.annotations["keel.sh/update-time"]'])
 status = {"http_get": {"path": "/api/v1/info/status", "port": 8080}}  # login-free health endpoint
-k8s.apps.v1.Deployment(
-    "stirling-pdf",
-    metadata={"name": "stirling-pdf", "namespace": NS,
-              "labels": {"app": "stirling-pdf", "tier": c.TIER_AUX, **sablier_labels("stirling-pdf")},
-              "annotations": {"keel.sh/policy": "major", "keel.sh/trigger": "poll", "keel.sh/pollSchedule": "@every 1h"}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "stirling-pdf"}},
-        "template": {"metadata": {"labels": {"app": "stirling-pdf"}}, "spec": {
-            "containers": [{
-                # A semver seed tag: Keel's `major` policy needs an ordered base after a recreate.
-                "name": "stirling-pdf", "image": "stirlingtools/stirling-pdf:2.13.2",
-                # Local accounts only: Stirling's OAuth2 is a paid tier.
-                "env": env({"SECURITY_ENABLELOGIN": "true", "SECURITY_LOGINMETHOD": "normal"}),
-                # The entrypoint sizes the JVM from the limit; below 2Gi metaspace is too small for v2.
-                "resources": {"requests": {"cpu": "250m", "memory": "768Mi"}, "limits": {"memory": "2Gi"}},
-                "ports": [{"container_port": 8080}],
-                # A Sablier wake must not forward into a JVM that is still booting.
-                "startup_probe": {**status, "initial_delay_seconds": 5, "period_seconds": 3,
-                                  "failure_threshold": 40, "timeout_seconds": 3},
-                "readiness_probe": {**status, "period_seconds": 10, "timeout_seconds": 3, "failure_threshold": 3},
-                "volume_mounts": [{"name": "configs", "mount_path": "/configs"}],
-            }],
-            "volumes": [{"name": "configs", "persistent_volume_claim": {"claim_name": configs.claim_name}}],
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=ignored),
-)
-k8s.core.v1.Service(
-    "stirling-pdf-service", metadata={"name": "stirling-pdf", "namespace": NS, "labels": {"app": "stirling-pdf"}},
-    spec={"selector": {"app": "stirling-pdf"}, "ports": [{"name": "http", "port": 80, "target_port": 8080}]},
-    opts=ns_opts)
+WebApp("stirling-pdf", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    sablier_group="stirling-pdf",
+    strategy="Recreate",
+    annotations={"keel.sh/policy": "major", "keel.sh/trigger": "poll", "keel.sh/pollSchedule": "@every 1h"},
+    # Keel's policy/trigger/schedule are owned here (semver-ordered `major`, never `force`, which can
+    # roll a multi-tag repo backwards), so only the tag, match-tag and rollout bookkeeping are ignored.
+    ignore_changes=['metadata.annotations["keel.sh/match-tag"]', "spec.template.spec.containers[0].image",
+                    *(f'metadata.annotations["{a}"]' for a in ROLLOUT_ANNOTATIONS),
+                    'spec.template.metadata.annotations["keel.sh/update-time"]'],
+    containers=[{
+        # A semver seed tag: Keel's `major` policy needs an ordered base after a recreate.
+        "name": "stirling-pdf", "image": "stirlingtools/stirling-pdf:2.13.2",
+        # Local accounts only: Stirling's OAuth2 is a paid tier.
+        "env": env({"SECURITY_ENABLELOGIN": "true", "SECURITY_LOGINMETHOD": "normal"}),
+        # The entrypoint sizes the JVM from the limit; below 2Gi metaspace is too small for v2.
+        "resources": {"requests": {"cpu": "250m", "memory": "768Mi"}, "limits": {"memory": "2Gi"}},
+        "ports": [{"container_port": 8080}],
+        # A Sablier wake must not forward into a JVM that is still booting.
+        "startup_probe": {**status, "initial_delay_seconds": 5, "period_seconds": 3,
+                          "failure_threshold": 40, "timeout_seconds": 3},
+        "readiness_probe": {**status, "period_seconds": 10, "timeout_seconds": 3, "failure_threshold": 3},
+        "volume_mounts": [{"name": "configs", "mount_path": "/configs"}],
+    }],
+    volumes=[{"name": "configs", "persistent_volume_claim": {"claim_name": configs.claim_name}}],
+    service_ports=[{"name": "http", "port": 80, "target_port": 8080}],
+), opts=ns_opts)
 
 ingress = IngressFactory("stirling-pdf", IngressArgs.on_cluster(
     settings,
