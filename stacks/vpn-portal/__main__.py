@@ -3,12 +3,13 @@
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_AUX
+from components.constants import TIER_AUX
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 
 settings = ClusterSettings.load()
 NS = "vpn-portal"
@@ -23,50 +24,29 @@ k8s.core.v1.ServiceAccount("vpn-portal-sa", metadata={"name": "vpn-portal", "nam
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 probe = {"http_get": {"path": "/", "port": 3000}}
-k8s.apps.v1.Deployment(
-    "vpn-portal",
-    metadata={
+WebApp("vpn-portal", WebAppArgs(
+    namespace=NS,
+    tier=TIER_AUX,
+    keel=True,
+    pod_spec={"service_account_name": "vpn-portal", "image_pull_secrets": [{"name": "ghcr-credentials"}]},
+    containers=[{
         "name": "vpn-portal",
-        "namespace": NS,
-        "labels": {"app": "vpn-portal", "tier": TIER_AUX},
-        "annotations": {IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL},
-    },
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": "vpn-portal"}},
-        "template": {
-            "metadata": {"labels": {"app": "vpn-portal"}},
-            "spec": {
-                "service_account_name": "vpn-portal",
-                "containers": [{
-                    "name": "vpn-portal",
-                    "image": IMAGE,
-                    "ports": [{"container_port": 3000}],
-                    # The app logs in to Vault with its service-account token at runtime.
-                    "env": env({
-                        "VAULT_ADDR": "http://vault-active.vault.svc.cluster.local:8200",
-                        "VAULT_K8S_ROLE": "vpn-portal",
-                        "VAULT_KV_MOUNT": "secret",
-                        "VAULT_PORTAL_PATH": "vpn-portal",
-                        "PORT": "3000",
-                    }),
-                    "resources": {"requests": {"cpu": "20m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
-                    "readiness_probe": {**probe, "initial_delay_seconds": 5, "period_seconds": 10},
-                    "liveness_probe": {**probe, "initial_delay_seconds": 15, "period_seconds": 30},
-                }],
-                "image_pull_secrets": [{"name": "ghcr-credentials"}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "vpn-portal-service",
-    metadata={"name": "vpn-portal", "namespace": NS, "labels": {"app": "vpn-portal"}},
-    spec={"selector": {"app": "vpn-portal"}, "ports": [{"port": 80, "target_port": 3000}]},
-    opts=ns_opts,
-)
+        "image": IMAGE,
+        "ports": [{"container_port": 3000}],
+        # The app logs in to Vault with its service-account token at runtime.
+        "env": env({
+            "VAULT_ADDR": "http://vault-active.vault.svc.cluster.local:8200",
+            "VAULT_K8S_ROLE": "vpn-portal",
+            "VAULT_KV_MOUNT": "secret",
+            "VAULT_PORTAL_PATH": "vpn-portal",
+            "PORT": "3000",
+        }),
+        "resources": {"requests": {"cpu": "20m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+        "readiness_probe": {**probe, "initial_delay_seconds": 5, "period_seconds": 10},
+        "liveness_probe": {**probe, "initial_delay_seconds": 15, "period_seconds": 30},
+    }],
+    service_ports=[{"port": 80, "target_port": 3000}],
+), opts=ns_opts)
 
 # The vpn.<domain> A record is managed with the other non-proxied names, hence dns_type none.
 common = dict(namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain,

@@ -7,10 +7,11 @@ from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
+from components.secret_inputs import secret_config
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
-from components.secret_inputs import secret_config
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -39,41 +40,30 @@ k8s.core.v1.Secret(
     "ssh-key", metadata={"name": "ssh-key", "namespace": NS, "annotations": {"reloader.stakater.com/match": "true"}},
     type="generic", string_data={"id_rsa": ssh_key}, opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "webhook-handler",
-    metadata={"name": "webhook-handler", "namespace": NS, "labels": {"app": "webhook-handler", "tier": c.TIER_AUX},
-              "annotations": {"reloader.stakater.com/auto": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": "webhook-handler"}},
-        "template": {"metadata": {"labels": {"app": "webhook-handler"}}, "spec": {
-            "containers": [{
-                "name": "webhook-handler", "image": "viktorbarzin/webhook-handler:latest",
-                "resources": {"limits": {"memory": "64Mi"}, "requests": {"cpu": "10m", "memory": "64Mi"}},
-                "ports": [{"container_port": 80}],
-                "volume_mounts": [{"name": "id-rsa", "mount_path": "/opt/id_rsa", "sub_path": "id_rsa"}],
-                "env": [
-                    *secret_env(SECRETS, {"WEBHOOKSECRET": "secret", "FB_APP_SECRET": "fb_app_secret",
-                                          "FB_VERIFY_TOKEN": "fb_verify_token", "FB_PAGE_TOKEN": "fb_page_token"}),
-                    *env({"CONFIG": "./chatbot/config/viktorwebservices.yaml"}),
-                    *secret_env(SECRETS, {"GIT_USER": "git_user", "GIT_TOKEN": "git_token"}),
-                    *env({"SSH_KEY": "/opt/id_rsa", "WOODPECKER_API_URL": "https://ci.viktorbarzin.me"}),
-                    *secret_env(SECRETS, {"WOODPECKER_TOKEN": "woodpecker_token",
-                                          "WOODPECKER_INFRA_REPO_ID": "woodpecker_infra_repo_id",
-                                          "AUTHENTIK_WEBHOOK_SECRET": "authentik_webhook_secret"}),
-                ],
-            }],
-            "volumes": [{"name": "id-rsa", "secret": {"secret_name": "ssh-key"}}],
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-k8s.core.v1.Service(
-    "webhook-handler-service",
-    metadata={"name": "webhook-handler", "namespace": NS, "labels": {"app": "webhook-handler"}},
-    spec={"selector": {"app": "webhook-handler"}, "ports": [{"port": 80, "target_port": 3000}]},
-    opts=ns_opts,
-)
+WebApp("webhook-handler", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    annotations={"reloader.stakater.com/auto": "true"},
+    containers=[{
+        "name": "webhook-handler", "image": "viktorbarzin/webhook-handler:latest",
+        "resources": {"limits": {"memory": "64Mi"}, "requests": {"cpu": "10m", "memory": "64Mi"}},
+        "ports": [{"container_port": 80}],
+        "volume_mounts": [{"name": "id-rsa", "mount_path": "/opt/id_rsa", "sub_path": "id_rsa"}],
+        "env": [
+            *secret_env(SECRETS, {"WEBHOOKSECRET": "secret", "FB_APP_SECRET": "fb_app_secret",
+                                  "FB_VERIFY_TOKEN": "fb_verify_token", "FB_PAGE_TOKEN": "fb_page_token"}),
+            *env({"CONFIG": "./chatbot/config/viktorwebservices.yaml"}),
+            *secret_env(SECRETS, {"GIT_USER": "git_user", "GIT_TOKEN": "git_token"}),
+            *env({"SSH_KEY": "/opt/id_rsa", "WOODPECKER_API_URL": "https://ci.viktorbarzin.me"}),
+            *secret_env(SECRETS, {"WOODPECKER_TOKEN": "woodpecker_token",
+                                  "WOODPECKER_INFRA_REPO_ID": "woodpecker_infra_repo_id",
+                                  "AUTHENTIK_WEBHOOK_SECRET": "authentik_webhook_secret"}),
+        ],
+    }],
+    volumes=[{"name": "id-rsa", "secret": {"secret_name": "ssh-key"}}],
+    service_ports=[{"port": 80, "target_port": 3000}],
+), opts=ns_opts)
 
 ingress = IngressFactory("webhook-handler", IngressArgs.on_cluster(
     settings,

@@ -8,7 +8,7 @@ from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes
+from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
 NS = "whisper"
@@ -23,40 +23,28 @@ data = NfsVolume("whisper-data-host", NfsVolumeArgs(namespace=NS, nfs_server=set
 
 def wyoming_service(name: str, image: str, args: list[str], port: int, memory: str) -> None:
     """One Wyoming protocol server: GPU-pinned Deployment, Service, and a Traefik TCP entrypoint route."""
-    k8s.apps.v1.Deployment(
-        name,
-        metadata={"name": name, "namespace": NS, "labels": {"app": name, "tier": c.TIER_GPU},
-                  "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-        spec={
-            # Parked: the GPU node is short on memory. Set 1 to bring the service back.
-            "replicas": 0,
-            "strategy": {"type": "Recreate"},
-            "selector": {"match_labels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {
-                    "node_selector": {"nvidia.com/gpu.present": "true"},
-                    "tolerations": [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
-                    "containers": [{
-                        "name": name,
-                        "image": image,
-                        "args": args,
-                        "ports": [{"container_port": port, "protocol": "TCP"}],
-                        "volume_mounts": [{"name": "data", "mount_path": "/data"}],
-                        "resources": {"requests": {"cpu": "25m", "memory": memory}, "limits": {"memory": memory}},
-                    }],
-                    "volumes": [{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
-                },
-            },
+    WebApp(name, WebAppArgs(
+        namespace=NS,
+        tier=c.TIER_GPU,
+        keel=True,
+        # Parked: the GPU node is short on memory. Set 1 to bring the service back.
+        replicas=0,
+        strategy="Recreate",
+        pod_spec={
+            "node_selector": {"nvidia.com/gpu.present": "true"},
+            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
         },
-        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-    )
-    k8s.core.v1.Service(
-        f"{name}-service",
-        metadata={"name": name, "namespace": NS, "labels": {"app": name}},
-        spec={"selector": {"app": name}, "ports": [{"name": "wyoming", "port": port, "target_port": port, "protocol": "TCP"}]},
-        opts=ns_opts,
-    )
+        containers=[{
+            "name": name,
+            "image": image,
+            "args": args,
+            "ports": [{"container_port": port, "protocol": "TCP"}],
+            "volume_mounts": [{"name": "data", "mount_path": "/data"}],
+            "resources": {"requests": {"cpu": "25m", "memory": memory}, "limits": {"memory": memory}},
+        }],
+        volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+        service_ports=[{"name": "wyoming", "port": port, "target_port": port, "protocol": "TCP"}],
+    ), opts=ns_opts)
     # Home Assistant reaches the service on a dedicated Traefik TCP entrypoint of the same name.
     k8s.apiextensions.CustomResource(
         f"{name}-tcp-ingressroute",

@@ -17,7 +17,8 @@ from components.payload import PLACEHOLDER_MARKER, load_payload
 from components.secret_inputs import vault_data
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes
+from components.web_app import WebApp, WebAppArgs
+from components.workload import KEEL_ANNOTATIONS
 
 settings = ClusterSettings.load()
 NS = "xray"
@@ -53,53 +54,40 @@ k8s.core.v1.ConfigMap(
     opts=ns_opts,
 )
 
-k8s.apps.v1.Deployment(
-    "xray",
-    metadata={"name": "xray", "namespace": NS, "labels": {"app": "xray", "tier": TIER_CORE},
-              "annotations": {"reloader.stakater.com/search": "true", IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "strategy": {"rolling_update": {"max_surge": 2, "max_unavailable": 0}},
-        "selector": {"match_labels": {"app": "xray"}},
-        "template": {
-            "metadata": {"labels": {"app": "xray"}},
-            "spec": {
-                "containers": [{
-                    "name": "xray",
-                    "image": "teddysun/xray",
-                    # 7443 REALITY, 8443 WebSocket, 9443 xhttp ("gRPC" path)
-                    "ports": [{"container_port": p, "protocol": "TCP"} for p in (7443, 8443, 9443)],
-                    "volume_mounts": [
-                        {"name": "tls", "mount_path": "/etc/xray/tls.crt", "sub_path": "tls.crt"},
-                        {"name": "tls", "mount_path": "/etc/xray/tls.key", "sub_path": "tls.key"},
-                        {"name": "config", "mount_path": "/etc/xray/config.json", "sub_path": "config.json"},
-                    ],
-                    "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
-                }],
-                "volumes": [
-                    {"name": "tls", "secret": {"secret_name": settings.tls_secret_name}},
-                    {"name": "config", "config_map": {"name": "xray-config"}},
-                ],
-                "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(extra=[
+WebApp("xray", WebAppArgs(
+    namespace=NS,
+    tier=TIER_CORE,
+    annotations={"reloader.stakater.com/search": "true", IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL},
+    rolling_update={"max_surge": 2, "max_unavailable": 0},
+    # Keel's policy annotations, update time and image tag, without the rollout bookkeeping paths.
+    ignore_changes=[
         *(f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS[:3]),
         'spec.template.metadata.annotations["keel.sh/update-time"]',
         "spec.template.spec.containers[0].image",
-    ])),
-)
-
-k8s.core.v1.Service(
-    "xray-service",
-    metadata={"name": "xray", "namespace": NS, "labels": {"app": "xray"}},
-    spec={"selector": {"app": "xray"}, "ports": [
+    ],
+    containers=[{
+        "name": "xray",
+        "image": "teddysun/xray",
+        # 7443 REALITY, 8443 WebSocket, 9443 xhttp ("gRPC" path)
+        "ports": [{"container_port": p, "protocol": "TCP"} for p in (7443, 8443, 9443)],
+        "volume_mounts": [
+            {"name": "tls", "mount_path": "/etc/xray/tls.crt", "sub_path": "tls.crt"},
+            {"name": "tls", "mount_path": "/etc/xray/tls.key", "sub_path": "tls.key"},
+            {"name": "config", "mount_path": "/etc/xray/config.json", "sub_path": "config.json"},
+        ],
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+    }],
+    volumes=[
+        {"name": "tls", "secret": {"secret_name": settings.tls_secret_name}},
+        {"name": "config", "config_map": {"name": "xray-config"}},
+    ],
+    pod_spec={"dns_config": {"options": [{"name": "ndots", "value": "2"}]}},
+    service_ports=[
         {"name": "websocket", "port": 8443, "target_port": 8443, "protocol": "TCP"},
         {"name": "grpc", "port": 9443, "target_port": 9443, "protocol": "TCP"},
-    ]},
-    opts=ns_opts,
-)
+    ],
+), opts=ns_opts)
+
 k8s.core.v1.Service(
     "xray-reality-service",
     metadata={"name": "xray-reality", "namespace": NS, "labels": {"app": "xray"},
