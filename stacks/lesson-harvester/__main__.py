@@ -8,7 +8,8 @@ from components.external_secret import ExternalSecret, ExternalSecretArgs, Secre
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
-from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import cronjob_ignore_changes, env
 
 settings = ClusterSettings.load()
 NS = "lesson-harvester"
@@ -44,32 +45,26 @@ def migrate(**extra) -> dict:
 
 
 healthz = {"http_get": {"path": "/healthz", "port": 8080}}
-k8s.apps.v1.Deployment(
-    "lesson-harvester",
-    metadata={"name": "lesson-harvester", "namespace": NS, "labels": {**LABELS, "tier": c.TIER_AUX},
-              "annotations": {"reloader.stakater.com/search": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={"replicas": 1, "strategy": {"type": "Recreate"}, "selector": {"match_labels": LABELS},
-          "template": {"metadata": {"labels": LABELS}, "spec": {
-              "image_pull_secrets": PULL_SECRETS,
-              "init_containers": [migrate()],
-              "containers": [{
-                  "name": "lesson-harvester", "image": IMAGE, "ports": [{"container_port": 8080}],
-                  "env_from": ENV_FROM, "env": APP_ENV,
-                  "readiness_probe": {**healthz, "initial_delay_seconds": 5, "period_seconds": 10},
-                  "liveness_probe": {**healthz, "initial_delay_seconds": 30, "period_seconds": 30},
-                  "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "768Mi"}}}]}}},
-    opts=pulumi.ResourceOptions.merge(after_secrets, pulumi.ResourceOptions(ignore_changes=deployment_ignore_changes(extra=[
+WebApp("lesson-harvester", WebAppArgs(
+    namespace=NS, tier=c.TIER_AUX, strategy="Recreate",
+    annotations={"reloader.stakater.com/search": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
+    ignore_changes=[
         *(f'metadata.annotations["keel.sh/{k}"]' for k in ("policy", "trigger", "pollSchedule")),
         "spec.template.spec.containers[0].image", "spec.template.spec.initContainers[0].image",
         'metadata.annotations["deployment.kubernetes.io/revision"]',
-        'spec.template.metadata.annotations["keel.sh/update-time"]']))),
-)
-k8s.core.v1.Service(
-    "lesson-harvester-service",
-    metadata={"name": "lesson-harvester", "namespace": NS, "labels": LABELS, "annotations": {
-        "prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "8080"}},
-    spec={"type": "ClusterIP", "selector": LABELS, "ports": [{"name": "http", "port": 8080, "target_port": 8080}]},
-    opts=ns_opts)
+        'spec.template.metadata.annotations["keel.sh/update-time"]'],
+    pod_spec={"image_pull_secrets": PULL_SECRETS},
+    init_containers=[migrate()],
+    containers=[{
+        "name": "lesson-harvester", "image": IMAGE, "ports": [{"container_port": 8080}],
+        "env_from": ENV_FROM, "env": APP_ENV,
+        "readiness_probe": {**healthz, "initial_delay_seconds": 5, "period_seconds": 10},
+        "liveness_probe": {**healthz, "initial_delay_seconds": 30, "period_seconds": 30},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "768Mi"}}}],
+    service_annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "8080"},
+    service_spec={"type": "ClusterIP"},
+    service_ports=[{"name": "http", "port": 8080, "target_port": 8080}],
+), opts=after_secrets)
 
 # The backend has no login of its own: Authentik gates the host (/submit also checks a bearer token).
 ingress = IngressFactory("lesson-harvester", IngressArgs.on_cluster(

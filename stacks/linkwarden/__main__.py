@@ -1,7 +1,6 @@
 """Linkwarden bookmark manager: NextAuth via Authentik OIDC, rotated Postgres creds, encrypted archive volume."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components import constants as c
@@ -12,7 +11,8 @@ from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.random_secret import GENERATION_FIELDS
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 from components.secret_inputs import secret_config_object
 
 settings = ClusterSettings.load()
@@ -40,45 +40,33 @@ widget = secret_config_object(config, "homepageCredentials", placeholder={"linkw
 archives = ProxmoxVolume("linkwarden-archives-encrypted", ProxmoxVolumeArgs(
     namespace=NS, storage="2Gi", storage_limit="10Gi", storage_class="proxmox-lvm-encrypted"), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "linkwarden",
-    metadata={"name": "linkwarden", "namespace": NS, "labels": {"app": "linkwarden", "tier": c.TIER_AUX},
-              "annotations": {"reloader.stakater.com/search": "true"}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},  # RWO archive volume: a rolling pod would wait on it forever
-        "selector": {"match_labels": {"app": "linkwarden"}},
-        "template": {
-            "metadata": {"labels": {"app": "linkwarden"}, "annotations": {
-                "diun.enable": "true", "diun.include_tags": r"^v?\d+\.\d+\.\d+$",
-                "dependency.kyverno.io/wait-for": "postgresql.dbaas:5432"}},
-            "spec": {
-                "containers": [{
-                    "name": "linkwarden", "image": "ghcr.io/linkwarden/linkwarden:v2.14.0",
-                    "ports": [{"container_port": 3000}],
-                    "env": [
-                        *secret_env("linkwarden-db-creds", {"DATABASE_URL": "DATABASE_URL"}),
-                        # STORAGE_FOLDER absolute, so archives land on the claim (the default is relative).
-                        *env({"NEXT_PUBLIC_AUTHENTIK_ENABLED": "true", "STORAGE_FOLDER": "/storage"}),
-                        {"name": "NEXTAUTH_SECRET", "value": nextauth_secret.result},
-                        *env({"NEXTAUTH_URL": "https://linkwarden.viktorbarzin.me/api/v1/auth",
-                              "AUTHENTIK_ISSUER": "https://authentik.viktorbarzin.me/application/o/linkwarden"}),
-                        *secret_env("linkwarden-secrets", {"AUTHENTIK_CLIENT_ID": "authentik_client_id",
-                                                           "AUTHENTIK_CLIENT_SECRET": "authentik_client_secret"}),
-                    ],
-                    "volume_mounts": [{"name": "archives", "mount_path": "/storage"}],
-                    "resources": {"requests": {"cpu": "50m", "memory": "1Gi"}, "limits": {"memory": "1280Mi"}},
-                }],
-                "volumes": [{"name": "archives", "persistent_volume_claim": {"claim_name": archives.claim_name}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-k8s.core.v1.Service(
-    "linkwarden-service", metadata={"name": "linkwarden", "namespace": NS, "labels": {"app": "linkwarden"}},
-    spec={"selector": {"app": "linkwarden"}, "ports": [{"name": "linkwarden", "port": 80, "target_port": 3000}]},
-    opts=ns_opts)
+WebApp("linkwarden", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^v?\d+\.\d+\.\d+$",
+                     "dependency.kyverno.io/wait-for": "postgresql.dbaas:5432"},
+    keel=True,
+    strategy="Recreate",  # RWO archive volume: a rolling pod would wait on it forever
+    containers=[{
+        "name": "linkwarden", "image": "ghcr.io/linkwarden/linkwarden:v2.14.0",
+        "ports": [{"container_port": 3000}],
+        "env": [
+            *secret_env("linkwarden-db-creds", {"DATABASE_URL": "DATABASE_URL"}),
+            # STORAGE_FOLDER absolute, so archives land on the claim (the default is relative).
+            *env({"NEXT_PUBLIC_AUTHENTIK_ENABLED": "true", "STORAGE_FOLDER": "/storage"}),
+            {"name": "NEXTAUTH_SECRET", "value": nextauth_secret.result},
+            *env({"NEXTAUTH_URL": "https://linkwarden.viktorbarzin.me/api/v1/auth",
+                  "AUTHENTIK_ISSUER": "https://authentik.viktorbarzin.me/application/o/linkwarden"}),
+            *secret_env("linkwarden-secrets", {"AUTHENTIK_CLIENT_ID": "authentik_client_id",
+                                               "AUTHENTIK_CLIENT_SECRET": "authentik_client_secret"}),
+        ],
+        "volume_mounts": [{"name": "archives", "mount_path": "/storage"}],
+        "resources": {"requests": {"cpu": "50m", "memory": "1Gi"}, "limits": {"memory": "1280Mi"}},
+    }],
+    volumes=[{"name": "archives", "persistent_volume_claim": {"claim_name": archives.claim_name}}],
+    service_ports=[{"name": "linkwarden", "port": 80, "target_port": 3000}],
+), opts=ns_opts)
 
 ingress = IngressFactory("linkwarden", IngressArgs.on_cluster(
     settings,

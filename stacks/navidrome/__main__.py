@@ -1,7 +1,6 @@
 """Navidrome music streaming: Subsonic API for mobile clients, libraries mounted read-only from NFS."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
@@ -11,7 +10,8 @@ from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 from components.secret_inputs import secret_config_object
 
 settings = ClusterSettings.load()
@@ -36,43 +36,31 @@ libraries = {
     ]
 }
 
-k8s.apps.v1.Deployment(
-    "navidrome",
-    metadata={"name": "navidrome", "namespace": NS, "labels": {"app": "navidrome", "tier": c.TIER_AUX},
-              "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "navidrome"}},
-        "template": {"metadata": {"labels": {"app": "navidrome"}}, "spec": {
-            "containers": [{
-                "name": "navidrome", "image": "deluan/navidrome:latest",
-                "volume_mounts": [
-                    {"name": "data", "mount_path": "/data"},
-                    {"name": "music", "mount_path": "/music", "read_only": True},
-                    {"name": "lidarr", "mount_path": "/lidarr", "read_only": True},
-                    {"name": "freedify", "mount_path": "/freedify-music", "read_only": True},
-                ],
-                "env": env({"ND_SCANSCHEDULE": "0"}),
-                "ports": [{"name": "http", "container_port": 4533, "protocol": "TCP"}],
-                "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "384Mi"}},
-            }],
-            "volumes": [
-                {"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
-                {"name": "music", "persistent_volume_claim": {"claim_name": libraries["music"].claim_name}},
-                {"name": "lidarr", "persistent_volume_claim": {"claim_name": libraries["lidarr-host"].claim_name}},
-                {"name": "freedify", "persistent_volume_claim": {"claim_name": libraries["freedify-host"].claim_name}},
-            ],
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-k8s.core.v1.Service(
-    "navidrome-service",
-    metadata={"name": "navidrome", "namespace": NS, "labels": {"app": "navidrome"}},
-    spec={"selector": {"app": "navidrome"}, "ports": [{"port": 80, "target_port": 4533}]},
-    opts=ns_opts,
-)
+WebApp("navidrome", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    strategy="Recreate",
+    containers=[{
+        "name": "navidrome", "image": "deluan/navidrome:latest",
+        "volume_mounts": [
+            {"name": "data", "mount_path": "/data"},
+            {"name": "music", "mount_path": "/music", "read_only": True},
+            {"name": "lidarr", "mount_path": "/lidarr", "read_only": True},
+            {"name": "freedify", "mount_path": "/freedify-music", "read_only": True},
+        ],
+        "env": env({"ND_SCANSCHEDULE": "0"}),
+        "ports": [{"name": "http", "container_port": 4533, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "384Mi"}},
+    }],
+    volumes=[
+        {"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
+        {"name": "music", "persistent_volume_claim": {"claim_name": libraries["music"].claim_name}},
+        {"name": "lidarr", "persistent_volume_claim": {"claim_name": libraries["lidarr-host"].claim_name}},
+        {"name": "freedify", "persistent_volume_claim": {"claim_name": libraries["freedify-host"].claim_name}},
+    ],
+    service_ports=[{"port": 80, "target_port": 4533}],
+), opts=ns_opts)
 
 ingress = IngressFactory("navidrome", IngressArgs.on_cluster(
     settings,

@@ -1,7 +1,6 @@
 """NetBox on the shared Postgres and Redis, parked by Sablier until an authenticated visit."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components import constants as c
@@ -10,7 +9,8 @@ from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 settings = ClusterSettings.load()
 NS = "netbox"
@@ -25,48 +25,35 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 secret_key = random.RandomString("secret-key", length=50, lower=True)
 token_pepper = random.RandomString("api-token-pepper", length=50, lower=True)
 
-k8s.apps.v1.Deployment(
-    "netbox",
-    metadata={"name": "netbox", "namespace": NS, "labels": {"app": "netbox", "tier": c.TIER_AUX, **sablier_labels("netbox")},
-              "annotations": {"reloader.stakater.com/search": "true"}},
-    spec={
-        # Sablier scales 0 <-> 1; it starts parked.
-        "replicas": 0,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "netbox"}},
-        "template": {
-            "metadata": {"labels": {"app": "netbox"}, "annotations": {"diun.enable": "true"}},
-            "spec": {
-                "containers": [{
-                    "name": "netbox",
-                    "image": "netboxcommunity/netbox:v4.5.0-beta1",
-                    "env": [
-                        *env({"DB_USER": "netbox"}),
-                        *secret_env(SECRETS, {"DB_PASSWORD": "db_password"}),
-                        *env({"DB_HOST": settings.postgresql_host, "DB_NAME": "netbox", "DB_WAIT_DEBUG": "1"}),
-                        {"name": "SECRET_KEY", "value": pulumi.Output.secret(secret_key.result)},
-                        {"name": "API_TOKEN_PEPPERS", "value": pulumi.Output.secret(token_pepper.result)},
-                        *env({"REDIS_HOST": settings.redis_host, "ALLOWED_HOST": f"netbox.{settings.root_domain}",
-                              "SUPERUSER_EMAIL": "me@viktorbarzin.me"}),
-                        *secret_env(SECRETS, {"SUPERUSER_PASSWORD": "superuser_password"}),
-                        *env({"REMOTE_AUTH_ENABLED": "True", "REMOTE_AUTH_AUTO_CREATE_USER": "True",
-                              "PUID": 1000, "PGID": 1000, "TZ": "Europe/Sofia"}),
-                    ],
-                    "resources": {"requests": {"cpu": "25m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
-                    "ports": [{"container_port": 8080}],
-                }],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
-)
-
-k8s.core.v1.Service(
-    "netbox-service",
-    metadata={"name": "netbox", "namespace": NS, "labels": {"app": "netbox"}},
-    spec={"selector": {"app": "netbox"}, "ports": [{"name": "http", "port": 80, "target_port": 8080, "protocol": "TCP"}]},
-    opts=ns_opts,
-)
+WebApp("netbox", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_annotations={"diun.enable": "true"},
+    keel=True,
+    sablier_group="netbox",
+    replicas=0,  # Sablier scales 0 <-> 1; it starts parked.
+    strategy="Recreate",
+    containers=[{
+        "name": "netbox",
+        "image": "netboxcommunity/netbox:v4.5.0-beta1",
+        "env": [
+            *env({"DB_USER": "netbox"}),
+            *secret_env(SECRETS, {"DB_PASSWORD": "db_password"}),
+            *env({"DB_HOST": settings.postgresql_host, "DB_NAME": "netbox", "DB_WAIT_DEBUG": "1"}),
+            {"name": "SECRET_KEY", "value": pulumi.Output.secret(secret_key.result)},
+            {"name": "API_TOKEN_PEPPERS", "value": pulumi.Output.secret(token_pepper.result)},
+            *env({"REDIS_HOST": settings.redis_host, "ALLOWED_HOST": f"netbox.{settings.root_domain}",
+                  "SUPERUSER_EMAIL": "me@viktorbarzin.me"}),
+            *secret_env(SECRETS, {"SUPERUSER_PASSWORD": "superuser_password"}),
+            *env({"REMOTE_AUTH_ENABLED": "True", "REMOTE_AUTH_AUTO_CREATE_USER": "True",
+                  "PUID": 1000, "PGID": 1000, "TZ": "Europe/Sofia"}),
+        ],
+        "resources": {"requests": {"cpu": "25m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+        "ports": [{"container_port": 8080}],
+    }],
+    service_ports=[{"name": "http", "port": 80, "target_port": 8080, "protocol": "TCP"}],
+), opts=ns_opts)
 
 ingress = IngressFactory("netbox", IngressArgs.on_cluster(
     settings,
