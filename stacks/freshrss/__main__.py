@@ -13,12 +13,13 @@ from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 
 settings = ClusterSettings.load()
 NS = "freshrss"
 SECRETS = "freshrss-secrets"
-LABELS = {"app": "freshrss", "kubernetes.io/cluster-service": "true"}
+CLUSTER_SERVICE = {"kubernetes.io/cluster-service": "true"}
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
@@ -43,6 +44,8 @@ def _widget_login(secret_data: dict | None) -> dict:
 
 widget_login = pulumi.Output.secret(synced.data.apply(_widget_login))
 
+# Inline rather than ProxmoxVolume: this claim is protected but not retained on delete, and the
+# component always retains.
 data = k8s.core.v1.PersistentVolumeClaim(
     "freshrss-data-proxmox",
     metadata={"name": "freshrss-data-proxmox", "namespace": NS, "annotations": {
@@ -58,42 +61,28 @@ data = k8s.core.v1.PersistentVolumeClaim(
 extensions = NfsVolume("freshrss-extensions", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                             nfs_path="/srv/nfs/freshrss/extensions", storage="1Gi"), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "freshrss",
-    metadata={"name": "freshrss", "namespace": NS, "labels": {**LABELS, "tier": c.TIER_AUX},
-              "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "freshrss"}},
-        "template": {
-            "metadata": {"labels": LABELS},
-            "spec": {
-                "containers": [{
-                    "name": "freshrss",
-                    "image": "freshrss/freshrss",
-                    "env": env({"CRON_MIN": "0,30", "BASE_URL": f"https://rss.{settings.root_domain}", "PUBLISHED_PORT": 80}),
-                    "volume_mounts": [{"name": "data", "mount_path": "/var/www/FreshRSS/data"},
-                                      {"name": "extensions", "mount_path": "/var/www/FreshRSS/extensions"}],
-                    "ports": [{"name": "http", "container_port": 80, "protocol": "TCP"}],
-                    "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
-                }],
-                "volumes": [
-                    {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
-                    {"name": "extensions", "persistent_volume_claim": {"claim_name": extensions.claim_name}},
-                ],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-
-k8s.core.v1.Service(
-    "freshrss-service",
-    metadata={"name": "freshrss", "namespace": NS, "labels": {"app": "freshrss"}},
-    spec={"selector": {"app": "freshrss"}, "ports": [{"port": 80, "target_port": 80}]},
-    opts=ns_opts,
-)
+WebApp("freshrss", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    strategy="Recreate",
+    labels=CLUSTER_SERVICE,
+    pod_labels=CLUSTER_SERVICE,
+    containers=[{
+        "name": "freshrss",
+        "image": "freshrss/freshrss",
+        "env": env({"CRON_MIN": "0,30", "BASE_URL": f"https://rss.{settings.root_domain}", "PUBLISHED_PORT": 80}),
+        "volume_mounts": [{"name": "data", "mount_path": "/var/www/FreshRSS/data"},
+                          {"name": "extensions", "mount_path": "/var/www/FreshRSS/extensions"}],
+        "ports": [{"name": "http", "container_port": 80, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+    }],
+    volumes=[
+        {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
+        {"name": "extensions", "persistent_volume_claim": {"claim_name": extensions.claim_name}},
+    ],
+    service_ports=[{"port": 80, "target_port": 80}],
+), opts=ns_opts)
 
 ingress = IngressFactory("rss", IngressArgs.on_cluster(
     settings,
