@@ -6,7 +6,8 @@ import pulumi_kubernetes as k8s
 from components.constants import TIER_EDGE
 from components.external_secret import ExternalSecret, ExternalSecretArgs, reload_on_change
 from components.namespace import Namespace, NamespaceArgs
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env, secret_env
 
 NS = APP = "shadowsocks"
 SECRETS = "shadowsocks-secrets"
@@ -18,28 +19,23 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["shadowsocks"]), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    APP,
-    metadata={"name": APP, "namespace": NS, "labels": {"app": APP, "tier": TIER_EDGE}, "annotations": reload_on_change()},
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": APP}},
-        "template": {
-            "metadata": {"labels": {"app": APP},
-                         "annotations": {"diun.enable": "true", "diun.include_tags": r"^v\d+\.\d+\.\d+$"}},
-            "spec": {"containers": [{
-                "name": APP,
-                "image": "shadowsocks/shadowsocks-libev:v3.3.5",
-                "image_pull_policy": "IfNotPresent",
-                "env": [*env({"METHOD": METHOD}), *secret_env(SECRETS, {"PASSWORD": "password"})],
-                "ports": [{"container_port": 8388, "protocol": "TCP"}, {"container_port": 8388, "protocol": "UDP"}],
-                "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
-            }]},
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
+WebApp(APP, WebAppArgs(
+    namespace=NS,
+    tier=TIER_EDGE,
+    keel=True,
+    annotations=reload_on_change(),
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^v\d+\.\d+\.\d+$"},
+    containers=[{
+        "name": APP,
+        "image": "shadowsocks/shadowsocks-libev:v3.3.5",
+        "image_pull_policy": "IfNotPresent",
+        "env": [*env({"METHOD": METHOD}), *secret_env(SECRETS, {"PASSWORD": "password"})],
+        "ports": [{"container_port": 8388, "protocol": "TCP"}, {"container_port": 8388, "protocol": "UDP"}],
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
+    }],
+), opts=ns_opts)
 
+# Outside the WebApp: MetalLB writes the pool it allocated from onto the live Service, and that is ignored.
 k8s.core.v1.Service(
     "shadowsocks-service",
     metadata={
@@ -57,7 +53,6 @@ k8s.core.v1.Service(
             {"name": "shadowsocks-udp", "protocol": "UDP", "port": 8388, "target_port": 8388},
         ],
     },
-    # MetalLB records the pool it allocated from on the live object.
     opts=pulumi.ResourceOptions(depends_on=[namespace],
                                 ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
 )
