@@ -13,7 +13,7 @@ import pulumi
 import pulumi_cloudflare as cloudflare
 import pulumi_kubernetes as k8s
 
-from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
+from components.constants import TIER_CORE
 from components.errors import ArgumentError
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload, tls_material
@@ -21,7 +21,7 @@ from components.platform_users import owner_domains, read_k8s_users
 from components.secret_inputs import preview_config, vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
-from components.workload import deployment_ignore_changes
+from components.web_app import WebApp, WebAppArgs
 from records import Record, non_proxied_records, proxied_records, wildcard, zone_records
 from worker import COMPATIBILITY_DATE, COVERED_HOSTS, MAIN_MODULE, SCRIPT_NAME, worker_source
 
@@ -59,56 +59,40 @@ certificate, private_key = tls_material()
 TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
                                       certificate=certificate, private_key=private_key), opts=ns_opts)
 
-k8s.apps.v1.Deployment(
-    "cloudflared",
-    metadata={
+WebApp("cloudflared", WebAppArgs(
+    namespace=NS,
+    tier=TIER_CORE,
+    # Keel rolls the tag forward (namespace enrolled); the live pin is ignored.
+    keel=True,
+    replicas=3,
+    strategy="RollingUpdate",
+    annotations={"reloader.stakater.com/search": "true"},
+    pod_spec={
+        "topology_spread_constraints": [{
+            "max_skew": 1,
+            "topology_key": "kubernetes.io/hostname",
+            "when_unsatisfiable": "ScheduleAnyway",
+            "label_selector": {"match_labels": APP},
+        }],
+        "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
+    },
+    containers=[{
         "name": "cloudflared",
-        "namespace": NS,
-        "labels": {**APP, "tier": TIER_CORE},
-        "annotations": {"reloader.stakater.com/search": "true", IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL},
-    },
-    spec={
-        "replicas": 3,
-        "strategy": {"type": "RollingUpdate"},
-        "selector": {"match_labels": APP},
-        "template": {
-            "metadata": {"labels": APP},
-            "spec": {
-                "topology_spread_constraints": [{
-                    "max_skew": 1,
-                    "topology_key": "kubernetes.io/hostname",
-                    "when_unsatisfiable": "ScheduleAnyway",
-                    "label_selector": {"match_labels": APP},
-                }],
-                "containers": [{
-                    "name": "cloudflared",
-                    # Keel rolls the tag forward (namespace enrolled); the live pin is ignored below.
-                    "image": "cloudflare/cloudflared",
-                    # No self-update: an in-place update exits the process and cuts every
-                    # WebSocket on the tunnel. New versions arrive as pod rollouts.
-                    "command": ["cloudflared", "tunnel", "--no-autoupdate", "run"],
-                    "env": [{"name": "TUNNEL_TOKEN", "value": vault_field("platform", "cloudflare_tunnel_token")}],
-                    "ports": [{"container_port": 14333}],
-                    "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
-                }],
-                "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
+        "image": "cloudflare/cloudflared",
+        # No self-update: an in-place update exits the process and cuts every
+        # WebSocket on the tunnel. New versions arrive as pod rollouts.
+        "command": ["cloudflared", "tunnel", "--no-autoupdate", "run"],
+        "env": [{"name": "TUNNEL_TOKEN", "value": vault_field("platform", "cloudflare_tunnel_token")}],
+        "ports": [{"container_port": 14333}],
+        "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
+    }],
+    service_ports=[{"name": "http", "port": 80, "target_port": 14333, "protocol": "TCP"}],
+), opts=ns_opts)
 
 k8s.policy.v1.PodDisruptionBudget(
     "cloudflared-pdb",
     metadata={"name": "cloudflared", "namespace": NS},
     spec={"max_unavailable": 1, "selector": {"match_labels": APP}},
-    opts=ns_opts,
-)
-
-k8s.core.v1.Service(
-    "cloudflared-service",
-    metadata={"name": "cloudflared", "namespace": NS, "labels": APP},
-    spec={"selector": APP, "ports": [{"name": "http", "port": 80, "target_port": 14333, "protocol": "TCP"}]},
     opts=ns_opts,
 )
 

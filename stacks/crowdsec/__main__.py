@@ -8,7 +8,6 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from components import constants as c
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -16,6 +15,7 @@ from components.payload import load_payload, tls_material
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.web_app import WebApp, WebAppArgs
 from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
 from crowdsec_values import GPU_TOLERATION, TIER_PRIORITY_CLASS, crowdsec_values
 
@@ -202,39 +202,29 @@ k8s.apps.v1.DaemonSet(
 )
 
 # --- decisions UI (unban yourself) ---------------------------------------------------------
-WEB_LABELS = {"app": "crowdsec_web", "kubernetes.io/cluster-service": "true"}
-k8s.apps.v1.Deployment(
-    "crowdsec-web",
-    metadata={"name": "crowdsec-web", "namespace": NS, "labels": {**WEB_LABELS, "tier": TIER},
-              "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "RollingUpdate"},
-        "selector": {"match_labels": {"app": "crowdsec_web"}},
-        "template": {"metadata": {"labels": WEB_LABELS}, "spec": {
-            "priority_class_name": TIER_PRIORITY_CLASS,
-            "containers": [{
-                "name": "crowdsec-web",
-                "image": "viktorbarzin/crowdsec_web",
-                "env": env({"CS_API_URL": f"{LAPI_URL}/v1"}) + [
-                    {"name": "CS_API_KEY", "value": platform_secret("crowdsec_dash_api_key")},
-                    {"name": "CS_MACHINE_ID", "value": platform_secret("crowdsec_dash_machine_id")},
-                    {"name": "CS_MACHINE_PASSWORD", "value": platform_secret("crowdsec_dash_machine_password")},
-                ],
-                "ports": [{"name": "http", "container_port": 8000, "protocol": "TCP"}],
-                "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
-            }],
-            "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=CONTROLLER_OWNED),
-)
-k8s.core.v1.Service(
-    "crowdsec-web-service",
-    metadata={"name": "crowdsec-web", "namespace": NS, "labels": {"app": "crowdsec_web"}},
-    spec={"selector": {"app": "crowdsec_web"}, "ports": [{"port": 80, "target_port": 8000}]},
-    opts=ns_opts,
-)
+WebApp("crowdsec-web", WebAppArgs(
+    namespace=NS,
+    selector={"app": "crowdsec_web"},
+    tier=TIER,
+    labels={"kubernetes.io/cluster-service": "true"},
+    pod_labels={"kubernetes.io/cluster-service": "true"},
+    keel=True,
+    strategy="RollingUpdate",
+    pod_spec={"priority_class_name": TIER_PRIORITY_CLASS,
+              "dns_config": {"options": [{"name": "ndots", "value": "2"}]}},
+    containers=[{
+        "name": "crowdsec-web",
+        "image": "viktorbarzin/crowdsec_web",
+        "env": env({"CS_API_URL": f"{LAPI_URL}/v1"}) + [
+            {"name": "CS_API_KEY", "value": platform_secret("crowdsec_dash_api_key")},
+            {"name": "CS_MACHINE_ID", "value": platform_secret("crowdsec_dash_machine_id")},
+            {"name": "CS_MACHINE_PASSWORD", "value": platform_secret("crowdsec_dash_machine_password")},
+        ],
+        "ports": [{"name": "http", "container_port": 8000, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
+    }],
+    service_ports=[{"port": 80, "target_port": 8000}],
+), opts=ns_opts)
 ingress = IngressFactory("crowdsec-web", IngressArgs.on_cluster(
     settings,
     namespace=NS,
