@@ -66,11 +66,13 @@ class WebAppArgs:
     service_name: str | None = None
     """Service name; defaults to the app name."""
     service_labels: Mapping[str, str] | None = None
-    """Service labels; default: the selector."""
+    """Service labels; default: the selector. An empty mapping: no labels on the Service."""
     service_annotations: Mapping[str, str] = field(default_factory=dict)
     service_type: str = "ClusterIP"
     service_spec: Mapping = field(default_factory=dict)
     """Any other Service spec fields (load_balancer_ip, external_traffic_policy, ...)."""
+    service_ignore_changes: Sequence[str] = ()
+    """Controller-owned Service paths (e.g. the pool annotation MetalLB writes)."""
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
@@ -99,6 +101,8 @@ class WebAppArgs:
         for port in self.service_ports:
             if not isinstance(port, Mapping) or "port" not in port:
                 raise ArgumentError(_COMPONENT, "service_ports", f"entry {port!r} has no 'port'")
+        if isinstance(self.service_ignore_changes, str):
+            raise ArgumentError(_COMPONENT, "service_ignore_changes", "must be a list of paths, not a string")
 
 
 def unpinned(image: str) -> bool:
@@ -165,9 +169,11 @@ class WebApp(pulumi.ComponentResource):
         service_name = None
         if args.service_ports:
             service_name = args.service_name or name
-            service_metadata: dict = {"name": service_name, "namespace": args.namespace,
-                                      "labels": dict(args.service_labels if args.service_labels is not None
-                                                     else (args.selector or {"app": name}))}
+            service_labels = dict(args.service_labels if args.service_labels is not None
+                                  else (args.selector or {"app": name}))
+            service_metadata: dict = {"name": service_name, "namespace": args.namespace}
+            if service_labels:
+                service_metadata["labels"] = service_labels
             if args.service_annotations:
                 service_metadata["annotations"] = dict(args.service_annotations)
             service_spec: dict = {**args.service_spec, "selector": dict(args.selector or {"app": name}),
@@ -175,7 +181,8 @@ class WebApp(pulumi.ComponentResource):
             if args.service_type != "ClusterIP":
                 service_spec["type"] = args.service_type
             k8s.core.v1.Service(f"{name}-service", metadata=service_metadata, spec=service_spec,
-                                opts=pulumi.ResourceOptions(parent=self))
+                                opts=pulumi.ResourceOptions(parent=self,
+                                                            ignore_changes=list(args.service_ignore_changes)))
         self.deployment_name = pulumi.Output.from_input(name)
         self.service_name = pulumi.Output.from_input(service_name)
         self.register_outputs({"deployment_name": self.deployment_name, "service_name": self.service_name})

@@ -9,10 +9,10 @@ from components.constants import TIER_EDGE
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
+from components.secret_inputs import secret_config
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import deployment_ignore_changes
-from components.secret_inputs import secret_config
+from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -41,45 +41,31 @@ config_map = k8s.core.v1.ConfigMap(
 
 signalling = [{"name": f"turn-{proto.lower()}", "port": TURN_PORT, "target_port": TURN_PORT, "protocol": proto}
               for proto in ("UDP", "TCP")]
-k8s.apps.v1.Deployment(
-    "coturn",
-    metadata={"name": "coturn", "namespace": NS, "labels": {"app": "coturn", "tier": TIER_EDGE},
-              "annotations": {"reloader.stakater.com/auto": "true"}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "RollingUpdate", "rolling_update": {"max_unavailable": 0, "max_surge": 1}},
-        "selector": {"match_labels": {"app": "coturn"}},
-        "template": {
-            "metadata": {"labels": {"app": "coturn"},
-                         "annotations": {"diun.enable": "true", "diun.include_tags": r"^\d+\.\d+\.\d+-r\d+$"}},
-            "spec": {
-                "containers": [{
-                    "name": "coturn", "image": "coturn/coturn:4.10.0-r1",
-                    "args": ["-c", "/etc/turnserver/turnserver.conf"],
-                    "ports": [{"name": p["name"], "container_port": TURN_PORT, "protocol": p["protocol"]} for p in signalling],
-                    "volume_mounts": [{"name": "config", "mount_path": "/etc/turnserver", "read_only": True}],
-                    # Sized to relay ~10 HD neko streams; no CPU limit (CFS throttling).
-                    "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
-                }],
-                "volumes": [{"name": "config", "config_map": {"name": config_map.metadata["name"]}}],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-k8s.core.v1.Service(
-    "coturn-service",
-    metadata={"name": "coturn", "namespace": NS, "annotations": {"metallb.io/loadBalancerIPs": LB_IP}},
-    spec={
-        "type": "LoadBalancer",
-        "external_traffic_policy": "Local",  # keep the client source address: STUN/TURN depends on it
-        "selector": {"app": "coturn"},
-        "ports": signalling + [{"name": f"relay-{p}", "port": p, "target_port": p, "protocol": "UDP"}
-                               for p in range(MIN_PORT, MAX_PORT + 1)],
-    },
+WebApp("coturn", WebAppArgs(
+    namespace=NS,
+    tier=TIER_EDGE,
+    keel=True,
+    strategy="RollingUpdate",
+    rolling_update={"max_unavailable": 0, "max_surge": 1},
+    annotations={"reloader.stakater.com/auto": "true"},
+    pod_annotations={"diun.enable": "true", "diun.include_tags": r"^\d+\.\d+\.\d+-r\d+$"},
+    containers=[{
+        "name": "coturn", "image": "coturn/coturn:4.10.0-r1",
+        "args": ["-c", "/etc/turnserver/turnserver.conf"],
+        "ports": [{"name": p["name"], "container_port": TURN_PORT, "protocol": p["protocol"]} for p in signalling],
+        "volume_mounts": [{"name": "config", "mount_path": "/etc/turnserver", "read_only": True}],
+        # Sized to relay ~10 HD neko streams; no CPU limit (CFS throttling).
+        "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+    }],
+    volumes=[{"name": "config", "config_map": {"name": config_map.metadata["name"]}}],
+    service_type="LoadBalancer",
+    service_labels={},
+    service_annotations={"metallb.io/loadBalancerIPs": LB_IP},
+    service_spec={"external_traffic_policy": "Local"},  # keep the client source address: STUN/TURN depends on it
+    service_ports=signalling + [{"name": f"relay-{p}", "port": p, "target_port": p, "protocol": "UDP"}
+                                for p in range(MIN_PORT, MAX_PORT + 1)],
     # MetalLB writes the pool it allocated from onto the live object.
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
-)
+    service_ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]'],
+), opts=ns_opts)
 
 pulumi.export("load_balancer_ip", LB_IP)

@@ -63,6 +63,18 @@ def test_custom_selector_service_name_and_type(run_mocked):
     assert service["selector"] == {"run": "city"}
 
 
+def test_service_without_labels_and_with_controller_owned_paths(run_mocked):
+    pool = 'metadata.annotations["metallb.io/ip-allocated-from-pool"]'
+    recorded = run_mocked(lambda: WebApp("turn", app_args(
+        service_labels={}, service_ignore_changes=[pool], service_type="LoadBalancer",
+        service_ports=[{"name": "turn", "port": 3478, "protocol": "UDP"}],
+    )))
+    service = recorded.k8s("Service", "turn")
+    assert "labels" not in service.inputs["metadata"]
+    assert service.options["ignoreChanges"] == [pool]
+    assert recorded.k8s("Deployment", "turn").options["ignoreChanges"] == [c.IGNORE_KYVERNO_DNS_CONFIG]
+
+
 BAD = [
     (dict(containers=[]), "containers"),
     (dict(containers=CONTAINER), "containers"),
@@ -77,6 +89,7 @@ BAD = [
     (dict(pod_spec={"volumes": []}), "pod_spec"),
     (dict(keel=True, keel_containers=[3]), "keel_containers"),
     (dict(service_ports=[{"name": "http"}]), "service_ports"),
+    (dict(service_ignore_changes="spec.ports"), "service_ignore_changes"),
     (dict(namespace="Apps"), "namespace"),
 ]
 
