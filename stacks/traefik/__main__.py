@@ -7,7 +7,7 @@ from pathlib import Path
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL, TIER_CORE
+from components.constants import TIER_CORE
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -19,7 +19,8 @@ from components.traefik_middleware import (
     AUTHENTIK_RESPONSE_HEADERS, TraefikMiddleware, TraefikMiddlewareArgs, errors_spec,
     forward_auth_spec, ip_allow_list_spec, rate_limit_spec,
 )
-from components.workload import deployment_ignore_changes, env
+from components.web_app import WebApp, WebAppArgs
+from components.workload import env
 from traefik_values import traefik_values
 
 settings = ClusterSettings.load()
@@ -30,8 +31,8 @@ TRAEFIK_API = "traefik.io/v1alpha1"
 CLOUDFLARED_POD_CIDR = "10.10.0.0/16"
 # Private and CGNAT ranges the x402 gateway never charges (mirrors the Anubis trusted list).
 TRUSTED_LOCAL_CIDRS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7,fe80::/10"
-# Deployments here: Kyverno's dnsConfig, Keel's annotations/tag and the tier label are live-owned.
-PROXY_IGNORE = deployment_ignore_changes(keel=True, extra=['metadata.labels["tier"]'])
+# Deployments here: besides Kyverno's and Keel's fields (WebApp keel=True), the tier label is live-owned.
+LIVE_TIER_LABEL = ['metadata.labels["tier"]']
 
 
 # --- namespace, release, certificate -----------------------------------------------------
@@ -62,14 +63,6 @@ tls = TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.t
 
 
 # --- small shared building blocks ----------------------------------------------------------
-def service(name: str, ports: list[dict], *, selector: dict, labels: dict | None = None,
-            annotations: dict | None = None) -> k8s.core.v1.Service:
-    metadata: dict = {"name": name, "namespace": NS, "labels": labels or {"app": name}}
-    if annotations:
-        metadata["annotations"] = annotations
-    return k8s.core.v1.Service(name, metadata=metadata, spec={"selector": selector, "ports": ports}, opts=ns_opts)
-
-
 def http_probe(path: str, port, initial_delay: int, period: int) -> dict:
     return {"http_get": {"path": path, "port": port}, "initial_delay_seconds": initial_delay, "period_seconds": period}
 
@@ -81,8 +74,9 @@ def spread(app: str, when_unsatisfiable: str = "DoNotSchedule") -> list[dict]:
 
 def small_proxy(name: str, *, container: str = "nginx", image: str, port: int, memory: str, cpu: str = "5m", env_vars: list | None = None,
                 volume_mounts: list | None = None, volumes: list | None = None,
-                pod_annotations: dict | None = None, annotations: dict | None = None) -> k8s.apps.v1.Deployment:
-    """Two spread replicas, surge-only rollouts, /healthz probes: the shape of every helper pod here."""
+                pod_annotations: dict | None = None, annotations: dict | None = None) -> WebApp:
+    """Two spread replicas, surge-only rollouts, /healthz probes, an `http` Service on ``port``:
+    the shape of every helper pod here."""
     spec: dict = {
         "name": container,
         "image": image,
@@ -95,26 +89,20 @@ def small_proxy(name: str, *, container: str = "nginx", image: str, port: int, m
         spec["env"] = env_vars
     if volume_mounts:
         spec["volume_mounts"] = volume_mounts
-    template_meta: dict = {"labels": {"app": name}}
-    if pod_annotations:
-        template_meta["annotations"] = pod_annotations
-    pod_spec: dict = {"topology_spread_constraints": spread(name), "containers": [spec]}
-    if volumes:
-        pod_spec["volumes"] = volumes
-    metadata: dict = {"name": name, "namespace": NS, "labels": {"app": name}}
-    if annotations:
-        metadata["annotations"] = annotations
-    return k8s.apps.v1.Deployment(
-        name,
-        metadata=metadata,
-        spec={
-            "replicas": 2,
-            "strategy": {"type": "RollingUpdate", "rolling_update": {"max_unavailable": 0, "max_surge": 1}},
-            "selector": {"match_labels": {"app": name}},
-            "template": {"metadata": template_meta, "spec": pod_spec},
-        },
-        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=PROXY_IGNORE),
-    )
+    return WebApp(name, WebAppArgs(
+        namespace=NS,
+        keel=True,
+        ignore_changes=LIVE_TIER_LABEL,
+        annotations=annotations or {},
+        pod_annotations=pod_annotations or {},
+        replicas=2,
+        strategy="RollingUpdate",
+        rolling_update={"max_unavailable": 0, "max_surge": 1},
+        pod_spec={"topology_spread_constraints": spread(name)},
+        containers=[spec],
+        volumes=volumes or (),
+        service_ports=[{"name": "http", "port": port, "target_port": port}],
+    ), opts=ns_opts)
 
 
 def middleware(name: str, spec: dict, *, force_conflicts: bool = False, depends_on: list | None = None) -> TraefikMiddleware:
@@ -130,8 +118,13 @@ def traefik_object(kind: str, name: str, spec: dict, *, depends_on: list | None 
 
 
 # --- dashboard -----------------------------------------------------------------------------
-service("traefik-dashboard", [{"name": "http", "port": 8080, "target_port": 8080, "protocol": "TCP"}],
-        selector={"app.kubernetes.io/name": "traefik"})
+k8s.core.v1.Service(
+    "traefik-dashboard",
+    metadata={"name": "traefik-dashboard", "namespace": NS, "labels": {"app": "traefik-dashboard"}},
+    spec={"selector": {"app.kubernetes.io/name": "traefik"},
+          "ports": [{"name": "http", "port": 8080, "target_port": 8080, "protocol": "TCP"}]},
+    opts=ns_opts,
+)
 IngressFactory("traefik", IngressArgs.on_cluster(
     settings,
     namespace=NS, service_name="traefik-dashboard", host="traefik", port=8080, auth="required", dns_type="non-proxied",
@@ -172,7 +165,6 @@ small_proxy(
         {"name": "fallback", "config_map": {"name": "auth-proxy-fallback"}},
     ],
 )
-service("auth-proxy", [{"name": "http", "port": 9000, "target_port": 9000}], selector={"app": "auth-proxy"})
 
 # --- bot-block-proxy: forward-auth target of ai-bot-block ---------------------------------
 k8s.core.v1.ConfigMap("bot-block-proxy-config", metadata={"name": "bot-block-proxy-config", "namespace": NS},
@@ -184,60 +176,49 @@ small_proxy(
     volume_mounts=[{"name": "config", "mount_path": "/etc/nginx/conf.d", "read_only": True}],
     volumes=[{"name": "config", "config_map": {"name": "bot-block-proxy-config"}}],
 )
-service("bot-block-proxy", [{"name": "http", "port": 8080, "target_port": 8080}], selector={"app": "bot-block-proxy"})
 
 # --- x402 payment gateway: dry-run (allow-all) until a wallet address is set --------------
-k8s.apps.v1.Deployment(
-    "x402-gateway",
-    # The CI build sets the running tag and the image path is ignored: policy treats it like Keel's.
-    metadata={"name": "x402-gateway", "namespace": NS, "labels": {"app": "x402-gateway"},
-              "annotations": {IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL}},
-    spec={
-        "replicas": 2,
-        "selector": {"match_labels": {"app": "x402-gateway"}},
-        "strategy": {"type": "RollingUpdate", "rolling_update": {"max_surge": 1, "max_unavailable": 0}},
-        "template": {
-            "metadata": {"labels": {"app": "x402-gateway"}},
-            "spec": {
-                "image_pull_secrets": [{"name": "registry-credentials"}],
-                "topology_spread_constraints": spread("x402-gateway", "ScheduleAnyway"),
-                "containers": [{
-                    "name": "x402-gateway",
-                    "image": "ghcr.io/viktorbarzin/x402-gateway:latest",
-                    "ports": [{"name": "http", "container_port": 8923}, {"name": "metrics", "container_port": 9090}],
-                    "env": env({
-                        "MODE": "forwardauth",
-                        "BIND": ":8923",
-                        "METRICS_BIND": ":9090",
-                    }) + [{"name": "WALLET_ADDRESS", "value": vault_field("viktor", "x402_wallet_address", default="")}]
-                    + env({
-                        "PRICE_LABEL": "$0.01",
-                        "PRICE_USDC_MICROS": "10000",
-                        "NETWORK": "base",
-                        "FACILITATOR_URL": "https://x402.org/facilitator",
-                    }) + [{"name": "NOTIFY_WEBHOOK_URL",
-                           "value": vault_field("viktor", "alertmanager_slack_api_url", default="")}]
-                    + env({"TRUSTED_CIDRS": TRUSTED_LOCAL_CIDRS}),
-                    "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
-                    "liveness_probe": http_probe("/healthz", "metrics", 5, 30),
-                    "readiness_probe": http_probe("/healthz", "metrics", 1, 5),
-                    "security_context": {
-                        "run_as_non_root": True, "run_as_user": 65532, "run_as_group": 65532,
-                        "allow_privilege_escalation": False, "read_only_root_filesystem": True,
-                        "capabilities": {"drop": ["ALL"]},
-                    },
-                }],
-            },
-        },
+# The CI build sets the running tag and the image path is ignored: policy treats it like Keel's.
+x402 = WebApp("x402-gateway", WebAppArgs(
+    namespace=NS,
+    keel=True,
+    ignore_changes=LIVE_TIER_LABEL,
+    replicas=2,
+    strategy="RollingUpdate",
+    rolling_update={"max_surge": 1, "max_unavailable": 0},
+    pod_spec={
+        "image_pull_secrets": [{"name": "registry-credentials"}],
+        "topology_spread_constraints": spread("x402-gateway", "ScheduleAnyway"),
     },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=PROXY_IGNORE),
-)
-x402_service = service(
-    "x402-gateway",
-    [{"name": "http", "port": 8080, "target_port": 8923}, {"name": "metrics", "port": 9090, "target_port": 9090}],
-    selector={"app": "x402-gateway"},
-    annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9090"},
-)
+    containers=[{
+        "name": "x402-gateway",
+        "image": "ghcr.io/viktorbarzin/x402-gateway:latest",
+        "ports": [{"name": "http", "container_port": 8923}, {"name": "metrics", "container_port": 9090}],
+        "env": env({
+            "MODE": "forwardauth",
+            "BIND": ":8923",
+            "METRICS_BIND": ":9090",
+        }) + [{"name": "WALLET_ADDRESS", "value": vault_field("viktor", "x402_wallet_address", default="")}]
+        + env({
+            "PRICE_LABEL": "$0.01",
+            "PRICE_USDC_MICROS": "10000",
+            "NETWORK": "base",
+            "FACILITATOR_URL": "https://x402.org/facilitator",
+        }) + [{"name": "NOTIFY_WEBHOOK_URL",
+               "value": vault_field("viktor", "alertmanager_slack_api_url", default="")}]
+        + env({"TRUSTED_CIDRS": TRUSTED_LOCAL_CIDRS}),
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
+        "liveness_probe": http_probe("/healthz", "metrics", 5, 30),
+        "readiness_probe": http_probe("/healthz", "metrics", 1, 5),
+        "security_context": {
+            "run_as_non_root": True, "run_as_user": 65532, "run_as_group": 65532,
+            "allow_privilege_escalation": False, "read_only_root_filesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+    }],
+    service_ports=[{"name": "http", "port": 8080, "target_port": 8923}, {"name": "metrics", "port": 9090, "target_port": 9090}],
+    service_annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9090"},
+), opts=ns_opts)
 k8s.policy.v1.PodDisruptionBudget(
     "x402-gateway-pdb",
     metadata={"name": "x402-gateway", "namespace": NS},
@@ -246,14 +227,12 @@ k8s.policy.v1.PodDisruptionBudget(
 )
 
 # --- error pages -----------------------------------------------------------------------------
-small_proxy(
+error_pages = small_proxy(
     "error-pages", container="error-pages", image="ghcr.io/tarampampam/error-pages:3", port=8080, memory="32Mi",
     pod_annotations={"diun.enable": "true"},
     # READ_BUFFER_SIZE also bounds request headers: large cookie piles need far more than 5 KiB.
     env_vars=env({"TEMPLATE_NAME": "shuffle", "READ_BUFFER_SIZE": "131072"}),
 )
-error_pages_service = service("error-pages", [{"name": "http", "port": 8080, "target_port": 8080}],
-                              selector={"app": "error-pages"})
 
 # --- shared middlewares (names are the contract with every ingress; components.constants) --
 RATE_LIMITS = {
@@ -313,7 +292,7 @@ middleware("compress", {"compress": {
 middleware("ai-bot-block", forward_auth_spec("http://bot-block-proxy.traefik.svc.cluster.local:8080/auth"))
 middleware("anti-ai-headers", {"headers": {"customResponseHeaders": {"X-Robots-Tag": "noai, noimageai"}}})
 middleware("x402", forward_auth_spec("http://x402-gateway.traefik.svc.cluster.local:8080/auth"),
-           depends_on=[x402_service])
+           depends_on=[x402])
 middleware("retry", {"retry": {"attempts": 2, "initialInterval": "100ms"}})
 middleware("real-ip", {"plugin": {"realip": {"trustedProxyCIDRs": [CLOUDFLARED_POD_CIDR]}}})
 middleware("crowdsec", {"plugin": {"crowdsec": {
@@ -329,10 +308,10 @@ middleware("crowdsec", {"plugin": {"crowdsec": {
     "dryRun": False,
 }}})
 middleware("error-pages", errors_spec(["500-504"], service="error-pages", namespace=NS, port=8080),
-           depends_on=[error_pages_service])
+           depends_on=[error_pages])
 # Opt-in 403 page for allow-list-gated hosts; list it before the allow-list in the chain.
 middleware("error-pages-403", errors_spec(["403"], service="error-pages", namespace=NS, port=8080),
-           depends_on=[error_pages_service])
+           depends_on=[error_pages])
 
 # --- TLS and transport objects, catch-all router ----------------------------------------------
 traefik_object("TLSOption", "mtls", {"clientAuth": {
@@ -354,7 +333,7 @@ traefik_object("IngressRoute", "catchall-error-pages", {
         "services": [{"name": "error-pages", "namespace": NS, "port": 8080}],
     }],
     "tls": {},
-}, depends_on=[error_pages_service])
+}, depends_on=[error_pages])
 
 pulumi.export("namespace", NS)
 pulumi.export("release_name", release.release_name)
