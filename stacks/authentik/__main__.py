@@ -29,6 +29,7 @@ from components.payload import PLACEHOLDER_MARKER, load_payload, offline_synth, 
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.web_app import WebApp, WebAppArgs
 from components.traefik_middleware import TraefikMiddleware, TraefikMiddlewareArgs
 from components.workload import deployment_ignore_changes
 from values import CHART_VERSION, EMAIL_PASSWORD_KEY, EMAIL_SECRET, helm_values
@@ -147,48 +148,30 @@ pgbouncer_auth = k8s.core.v1.Secret(
     string_data={"userlist.txt": postgres_password.apply(pgbouncer.userlist)},
     opts=ns_opts,
 )
-k8s.apps.v1.Deployment(
-    "pgbouncer",
-    metadata={"name": pgbouncer.NAME, "namespace": NS, "labels": {**pgbouncer.LABELS, "tier": TIER_CLUSTER}},
-    spec={
-        "replicas": 3,
-        "selector": {"match_labels": pgbouncer.LABELS},
-        "template": {
-            "metadata": {
-                "labels": pgbouncer.LABELS,
-                # PgBouncer reads its ini at start only: roll the pods when it changes. The
-                # digest of the file reveals nothing about the password, so it is not secret.
-                "annotations": {"checksum/pgbouncer-config": pulumi.Output.unsecret(
-                    pgbouncer_ini.apply(lambda text: hashlib.sha1(text.encode()).hexdigest()))},
-            },
-            "spec": pgbouncer.pod_spec(
-                config_map=pgbouncer_config.metadata["name"],
-                auth_secret=pgbouncer_auth.metadata["name"],
-                database=postgres_password.apply(pgbouncer.database_env),
-            ),
-        },
-    },
-    opts=pulumi.ResourceOptions(
-        depends_on=[namespace, pgbouncer_auth],
-        ignore_changes=deployment_ignore_changes(
-            keel=True, extra=["spec.template.spec.containers[0].imagePullPolicy"]),
-    ),
-)
+WebApp(pgbouncer.NAME, WebAppArgs(
+    namespace=NS,
+    tier=TIER_CLUSTER,
+    replicas=3,
+    # Keel's fields spelled out rather than keel=True: the live object has no image-policy marker.
+    ignore_changes=deployment_ignore_changes(
+        keel=True, dns_config=False, extra=["spec.template.spec.containers[0].imagePullPolicy"]),
+    # PgBouncer reads its ini at start only: roll the pods when it changes. The digest of the
+    # file reveals nothing about the password, so it is not secret.
+    pod_annotations={"checksum/pgbouncer-config": pulumi.Output.unsecret(
+        pgbouncer_ini.apply(lambda text: hashlib.sha1(text.encode()).hexdigest()))},
+    pod_spec=pgbouncer.POD_SPEC,
+    containers=[pgbouncer.container(postgres_password.apply(pgbouncer.database_env))],
+    volumes=pgbouncer.volumes(config_map=pgbouncer_config.metadata["name"],
+                              auth_secret=pgbouncer_auth.metadata["name"]),
+    service_labels={},
+    service_spec={"type": "ClusterIP"},
+    service_ports=[{"port": pgbouncer.PORT, "target_port": pgbouncer.PORT, "protocol": "TCP"}],
+), opts=pulumi.ResourceOptions(depends_on=[namespace, pgbouncer_auth]))
 k8s.policy.v1.PodDisruptionBudget(
     "pgbouncer",
     metadata={"name": pgbouncer.NAME, "namespace": NS},
     # 3 replicas, at least 2 up: one node drain at a time goes through.
     spec={"min_available": 2, "selector": {"match_labels": pgbouncer.LABELS}},
-    opts=ns_opts,
-)
-k8s.core.v1.Service(
-    "pgbouncer",
-    metadata={"name": pgbouncer.NAME, "namespace": NS},
-    spec={
-        "type": "ClusterIP",
-        "selector": pgbouncer.LABELS,
-        "ports": [{"port": pgbouncer.PORT, "target_port": pgbouncer.PORT, "protocol": "TCP"}],
-    },
     opts=ns_opts,
 )
 

@@ -1,4 +1,4 @@
-"""PgBouncer in front of the shared PostgreSQL for Authentik: config text and pod spec.
+"""PgBouncer in front of the shared PostgreSQL for Authentik: config text, container and volumes.
 
 Authentik connects to `pgbouncer.authentik:6432`; PgBouncer pools (session mode) towards
 `postgresql.dbaas`. The password is Vault `secret/platform` `authentik_postgres_password`,
@@ -51,34 +51,40 @@ def database_env(password: str) -> str:
     return f"host=postgres port=5432 dbname=authentik user=authentik password={password}"
 
 
-def pod_spec(*, config_map: str, auth_secret: str, database: object) -> dict:
-    """Pod spec (snake_case, typed SDK). ``database`` is the DATABASES_AUTHENTIK value."""
+# Keep PgBouncer pods off the nodes running Authentik server pods.
+POD_SPEC = {
+    "affinity": {"pod_anti_affinity": {"required_during_scheduling_ignored_during_execution": [{
+        "label_selector": {"match_expressions": [{"key": "component", "operator": "In", "values": ["server"]}]},
+        "topology_key": "kubernetes.io/hostname",
+    }]}},
+    "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
+}
+
+
+def container(database: object) -> dict:
+    """The PgBouncer container (snake_case, typed SDK). ``database`` is the DATABASES_AUTHENTIK value."""
     tcp_probe = {"tcp_socket": {"port": PORT}}
     return {
-        # Keep PgBouncer pods off the nodes running Authentik server pods.
-        "affinity": {"pod_anti_affinity": {"required_during_scheduling_ignored_during_execution": [{
-            "label_selector": {"match_expressions": [{"key": "component", "operator": "In", "values": ["server"]}]},
-            "topology_key": "kubernetes.io/hostname",
-        }]}},
-        "containers": [{
-            "name": NAME,
-            "image": IMAGE,
-            "image_pull_policy": "Always",
-            "ports": [{"container_port": PORT}],
-            "resources": {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
-            "readiness_probe": {**tcp_probe, "initial_delay_seconds": 5, "period_seconds": 10,
-                                "timeout_seconds": 3, "failure_threshold": 3},
-            "liveness_probe": {**tcp_probe, "initial_delay_seconds": 30, "period_seconds": 30,
-                               "timeout_seconds": 5, "failure_threshold": 3},
-            "volume_mounts": [
-                {"name": "config", "mount_path": "/etc/pgbouncer/pgbouncer.ini", "sub_path": "pgbouncer.ini"},
-                {"name": "auth", "mount_path": "/etc/pgbouncer/userlist.txt", "sub_path": "userlist.txt"},
-            ],
-            "env": [{"name": "DATABASES_AUTHENTIK", "value": database}],
-        }],
-        "volumes": [
-            {"name": "config", "config_map": {"name": config_map}},
-            {"name": "auth", "secret": {"secret_name": auth_secret}},
+        "name": NAME,
+        "image": IMAGE,
+        "image_pull_policy": "Always",
+        "ports": [{"container_port": PORT}],
+        "resources": {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
+        "readiness_probe": {**tcp_probe, "initial_delay_seconds": 5, "period_seconds": 10,
+                            "timeout_seconds": 3, "failure_threshold": 3},
+        "liveness_probe": {**tcp_probe, "initial_delay_seconds": 30, "period_seconds": 30,
+                           "timeout_seconds": 5, "failure_threshold": 3},
+        "volume_mounts": [
+            {"name": "config", "mount_path": "/etc/pgbouncer/pgbouncer.ini", "sub_path": "pgbouncer.ini"},
+            {"name": "auth", "mount_path": "/etc/pgbouncer/userlist.txt", "sub_path": "userlist.txt"},
         ],
-        "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
+        "env": [{"name": "DATABASES_AUTHENTIK", "value": database}],
     }
+
+
+def volumes(*, config_map: object, auth_secret: object) -> list[dict]:
+    """The ini (ConfigMap) and the user list (Secret), mounted by :func:`container`."""
+    return [
+        {"name": "config", "config_map": {"name": config_map}},
+        {"name": "auth", "secret": {"secret_name": auth_secret}},
+    ]
