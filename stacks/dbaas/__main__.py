@@ -25,6 +25,7 @@ from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.web_app import WebApp, WebAppArgs
 from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
 from dbaas_mysql import ROOT_SECRET, SERVICE as MYSQL_SERVICE, mysql_server
 from dbaas_postgres import APP_DATABASES, CLUSTER, LB_IP, PRIMARY_SELECTOR, SUPERUSER_SECRET, cluster_spec
@@ -140,43 +141,29 @@ for name, (schedule, image, job_env, claim, volume, (kept_ok, kept_failed), metr
 
 # --- phpMyAdmin (pma) ------------------------------------------------------------------------------
 # Service identity (Goldmane flow attribution in a multi-Service namespace) is the Service name.
-k8s.apps.v1.Deployment(
-    "phpmyadmin",
-    metadata={
+WebApp("phpmyadmin", WebAppArgs(
+    namespace=NS,
+    tier=TIER,
+    labels={"service-identity": "pma"},
+    pod_labels={"service-identity": "pma"},
+    keel=True,
+    annotations={"reloader.stakater.com/search": "true", IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL},
+    containers=[{
         "name": "phpmyadmin",
-        "namespace": NS,
-        "labels": {"app": "phpmyadmin", "tier": TIER, "service-identity": "pma"},
-        "annotations": {"reloader.stakater.com/search": "true", IMAGE_POLICY_ANNOTATION: IMAGE_POLICY_KEEL},
-    },
-    spec={
-        "replicas": 1,
-        "selector": {"match_labels": {"app": "phpmyadmin"}},
-        "template": {
-            "metadata": {"labels": {"app": "phpmyadmin", "service-identity": "pma"}},
-            "spec": {
-                "containers": [{
-                    "name": "phpmyadmin",
-                    "image": "phpmyadmin/phpmyadmin:5.2.3",
-                    "ports": [{"container_port": 80}],
-                    "env": [
-                        *env({"PMA_HOST": MYSQL_SERVICE, "PMA_PORT": 3306}),
-                        *secret_env(ROOT_SECRET, {"MYSQL_ROOT_PASSWORD": "ROOT_PASSWORD"}),
-                        *env({"UPLOAD_LIMIT": "300M"}),
-                    ],
-                    "resources": {"requests": {"cpu": "15m", "memory": "100Mi"}, "limits": {"memory": "100Mi"}},
-                }],
-                "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
-k8s.core.v1.Service(
-    "pma",
-    metadata={"name": "pma", "namespace": NS},
-    spec={"selector": {"app": "phpmyadmin"}, "ports": [{"name": "web", "port": 80}]},
-    opts=ns_opts,
-)
+        "image": "phpmyadmin/phpmyadmin:5.2.3",
+        "ports": [{"container_port": 80}],
+        "env": [
+            *env({"PMA_HOST": MYSQL_SERVICE, "PMA_PORT": 3306}),
+            *secret_env(ROOT_SECRET, {"MYSQL_ROOT_PASSWORD": "ROOT_PASSWORD"}),
+            *env({"UPLOAD_LIMIT": "300M"}),
+        ],
+        "resources": {"requests": {"cpu": "15m", "memory": "100Mi"}, "limits": {"memory": "100Mi"}},
+    }],
+    pod_spec={"dns_config": {"options": [{"name": "ndots", "value": "2"}]}},
+    service_name="pma",
+    service_labels={},
+    service_ports=[{"name": "web", "port": 80}],
+), opts=ns_opts)
 IngressFactory("pma", IngressArgs.on_cluster(
     settings,
     namespace=NS,
@@ -193,6 +180,7 @@ IngressFactory("pma", IngressArgs.on_cluster(
 pgadmin_data = ProxmoxVolume("dbaas-pgadmin-encrypted", ProxmoxVolumeArgs(
     namespace=NS, storage="1Gi", storage_limit="5Gi", storage_class="proxmox-lvm-encrypted"), opts=ns_opts)
 
+# Not a WebApp: the live Deployment has no `app` label and no replica count, both of which WebApp writes.
 k8s.apps.v1.Deployment(
     "pgadmin",
     metadata={
