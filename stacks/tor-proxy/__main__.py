@@ -9,51 +9,53 @@ from components.namespace import Namespace, NamespaceArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
+from components.web_app import WebApp, WebAppArgs
 from components.workload import deployment_ignore_changes
 
 settings = ClusterSettings.load()
 NS = "tor-proxy"
-KEEL = deployment_ignore_changes(keel=True)
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-
-def deployment(name: str, *, image: str, strategy: dict, container: dict, volumes: list | None = None,
-               annotations: dict | None = None) -> None:
-    """One single-replica Deployment labelled app=<name>, tier aux; Keel manages its image."""
-    pod: dict = {"containers": [{"name": name, "image": image, **container}]}
-    if volumes:
-        pod["volumes"] = volumes
-    k8s.apps.v1.Deployment(
-        name,
-        metadata={"name": name, "namespace": NS, "labels": {"app": name, "tier": c.TIER_AUX}, "annotations": annotations or {}},
-        spec={"replicas": 1, "strategy": strategy, "selector": {"match_labels": {"app": name}},
-              "template": {"metadata": {"labels": {"app": name}}, "spec": pod}},
-        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=KEEL),
-    )
-
-
-deployment("tor-proxy", image="dperson/torproxy:latest", strategy={"type": "RollingUpdate"},
-           annotations={"reloader.stakater.com/search": "true", c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL},
-           container={"ports": [{"name": "http", "container_port": 8118, "protocol": "TCP"},
-                                {"name": "tor", "container_port": 9050, "protocol": "TCP"}],
-                      "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}})
-k8s.core.v1.Service(
-    "tor-proxy-service", metadata={"name": "tor-proxy", "namespace": NS, "labels": {"app": "tor-proxy"}},
-    spec={"selector": {"app": "tor-proxy"}, "ports": [{"name": "http", "port": 8118}, {"name": "tor", "port": 9050}]},
-    opts=ns_opts)
+WebApp("tor-proxy", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    keel=True,
+    strategy="RollingUpdate",
+    annotations={"reloader.stakater.com/search": "true"},
+    containers=[{
+        "name": "tor-proxy",
+        "image": "dperson/torproxy:latest",
+        "ports": [{"name": "http", "container_port": 8118, "protocol": "TCP"},
+                  {"name": "tor", "container_port": 9050, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
+    }],
+    service_ports=[{"name": "http", "port": 8118}, {"name": "tor", "port": 9050}],
+), opts=ns_opts)
 
 data = ProxmoxVolume("tor-proxy-torrserver-data-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 echo = {"http_get": {"path": "/echo", "port": 8090}}
-deployment("torrserver", image="ghcr.io/yourok/torrserver:MatriX.141", strategy={"type": "Recreate"},
-           container={"ports": [{"name": "http", "container_port": 8090, "protocol": "TCP"}],
-                      "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
-                      "readiness_probe": {**echo, "initial_delay_seconds": 5, "period_seconds": 10},
-                      "liveness_probe": {**echo, "initial_delay_seconds": 15, "period_seconds": 30},
-                      "volume_mounts": [{"name": "torrserver-data", "mount_path": "/opt/ts"}]},
-           volumes=[{"name": "torrserver-data", "persistent_volume_claim": {"claim_name": data.claim_name}}])
+# Not a WebApp: the live Deployment carries an empty annotations map, which WebApp leaves out.
+k8s.apps.v1.Deployment(
+    "torrserver",
+    metadata={"name": "torrserver", "namespace": NS, "labels": {"app": "torrserver", "tier": c.TIER_AUX}, "annotations": {}},
+    spec={"replicas": 1, "strategy": {"type": "Recreate"}, "selector": {"match_labels": {"app": "torrserver"}},
+          "template": {"metadata": {"labels": {"app": "torrserver"}}, "spec": {
+              "containers": [{
+                  "name": "torrserver",
+                  "image": "ghcr.io/yourok/torrserver:MatriX.141",
+                  "ports": [{"name": "http", "container_port": 8090, "protocol": "TCP"}],
+                  "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
+                  "readiness_probe": {**echo, "initial_delay_seconds": 5, "period_seconds": 10},
+                  "liveness_probe": {**echo, "initial_delay_seconds": 15, "period_seconds": 30},
+                  "volume_mounts": [{"name": "torrserver-data", "mount_path": "/opt/ts"}],
+              }],
+              "volumes": [{"name": "torrserver-data", "persistent_volume_claim": {"claim_name": data.claim_name}}],
+          }}},
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
+)
 k8s.core.v1.Service(
     "torrserver-service", metadata={"name": "torrserver", "namespace": NS, "labels": {"app": "torrserver"}},
     spec={"selector": {"app": "torrserver"}, "ports": [{"name": "http", "port": 8090, "target_port": 8090}]},

@@ -8,7 +8,8 @@ from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import KEEL_ANNOTATIONS, deployment_ignore_changes, env, sablier_labels
+from components.web_app import WebApp, WebAppArgs
+from components.workload import KEEL_ANNOTATIONS, env
 
 settings = ClusterSettings.load()
 image_tag = pulumi.Config().get("imageTag") or "3.0.22"
@@ -20,7 +21,10 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 
 def encrypted_claim(name: str, size: str, limit: str) -> k8s.core.v1.PersistentVolumeClaim:
-    """Encrypted local block claim grown by pvc-autoresizer (hence the ignored requests)."""
+    """Encrypted local block claim grown by pvc-autoresizer (hence the ignored requests).
+
+    Not a ProxmoxVolume: that component also sets retain_on_delete, which these claims lack.
+    """
     return k8s.core.v1.PersistentVolumeClaim(
         name,
         metadata={"name": name, "namespace": NS, "annotations": {
@@ -38,50 +42,35 @@ data = encrypted_claim("trek-data-encrypted", "2Gi", "5Gi")
 uploads = encrypted_claim("trek-uploads-encrypted", "5Gi", "20Gi")
 
 tcp = {"tcp_socket": {"port": 3000}}
-k8s.apps.v1.Deployment(
-    "trek",
-    metadata={"name": "trek", "namespace": NS, "labels": {"app": "trek", "tier": c.TIER_AUX, **sablier_labels("trek")}},
-    spec={
-        "replicas": 1,
-        "strategy": {"type": "Recreate"},
-        "selector": {"match_labels": {"app": "trek"}},
-        "template": {
-            "metadata": {"labels": {"app": "trek"}},
-            "spec": {
-                "containers": [{
-                    "name": "trek",
-                    "image": f"mauriceboe/trek:{image_tag}",
-                    "image_pull_policy": "IfNotPresent",
-                    "ports": [{"container_port": 3000}],
-                    "resources": {"requests": {"cpu": "100m", "memory": "512Mi"}, "limits": {"memory": "512Mi"}},
-                    "env": env({"APP_URL": f"https://{HOST}", "ALLOWED_ORIGINS": f"https://{HOST}",
-                                "FORCE_HTTPS": "true", "TRUST_PROXY": "1"}),
-                    "volume_mounts": [{"name": "data", "mount_path": "/app/data"},
-                                      {"name": "uploads", "mount_path": "/app/uploads"}],
-                    # Socket probes: every HTTP path redirects to the login page.
-                    "startup_probe": {**tcp, "period_seconds": 5, "failure_threshold": 30},
-                    "readiness_probe": {**tcp, "initial_delay_seconds": 5, "period_seconds": 10},
-                    "liveness_probe": {**tcp, "period_seconds": 30},
-                }],
-                "volumes": [
-                    {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
-                    {"name": "uploads", "persistent_volume_claim": {"claim_name": uploads.metadata["name"]}},
-                ],
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(
-        sablier=True,
-        extra=[*(f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS[:3]), "spec.template.spec.containers[0].image"],
-    )),
-)
-
-service = k8s.core.v1.Service(
-    "trek-service",
-    metadata={"name": "trek", "namespace": NS, "labels": {"app": "trek"}},
-    spec={"selector": {"app": "trek"}, "ports": [{"port": 80, "target_port": 3000}]},
-    opts=ns_opts,
-)
+app = WebApp("trek", WebAppArgs(
+    namespace=NS,
+    tier=c.TIER_AUX,
+    sablier_group="trek",
+    strategy="Recreate",
+    # Keel's policy annotations and the image tag (no rollout bookkeeping paths here).
+    ignore_changes=[*(f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS[:3]),
+                    "spec.template.spec.containers[0].image"],
+    containers=[{
+        "name": "trek",
+        "image": f"mauriceboe/trek:{image_tag}",
+        "image_pull_policy": "IfNotPresent",
+        "ports": [{"container_port": 3000}],
+        "resources": {"requests": {"cpu": "100m", "memory": "512Mi"}, "limits": {"memory": "512Mi"}},
+        "env": env({"APP_URL": f"https://{HOST}", "ALLOWED_ORIGINS": f"https://{HOST}",
+                    "FORCE_HTTPS": "true", "TRUST_PROXY": "1"}),
+        "volume_mounts": [{"name": "data", "mount_path": "/app/data"},
+                          {"name": "uploads", "mount_path": "/app/uploads"}],
+        # Socket probes: every HTTP path redirects to the login page.
+        "startup_probe": {**tcp, "period_seconds": 5, "failure_threshold": 30},
+        "readiness_probe": {**tcp, "initial_delay_seconds": 5, "period_seconds": 10},
+        "liveness_probe": {**tcp, "period_seconds": 30},
+    }],
+    volumes=[
+        {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
+        {"name": "uploads", "persistent_volume_claim": {"claim_name": uploads.metadata["name"]}},
+    ],
+    service_ports=[{"port": 80, "target_port": 3000}],
+), opts=ns_opts)
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
@@ -95,6 +84,6 @@ ingress = IngressFactory("trek", IngressArgs.on_cluster(
     sablier=Sablier(group="trek"),
     homepage_group="Productivity",
     extra_annotations={"gethomepage.dev/description": "Group trip planner (trial)", "gethomepage.dev/icon": "mdi-bag-suitcase"},
-), opts=pulumi.ResourceOptions(depends_on=[namespace, service]))
+), opts=pulumi.ResourceOptions(depends_on=[namespace, app]))
 
 pulumi.export("host", ingress.host)
