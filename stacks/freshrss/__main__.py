@@ -15,6 +15,7 @@ from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env
+from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 
 settings = ClusterSettings.load()
 NS = "freshrss"
@@ -44,20 +45,7 @@ def _widget_login(secret_data: dict | None) -> dict:
 
 widget_login = pulumi.Output.secret(synced.data.apply(_widget_login))
 
-# Inline rather than ProxmoxVolume: this claim is protected but not retained on delete, and the
-# component always retains.
-data = k8s.core.v1.PersistentVolumeClaim(
-    "freshrss-data-proxmox",
-    metadata={"name": "freshrss-data-proxmox", "namespace": NS, "annotations": {
-        "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
-        "resize.topolvm.io/storage_limit": "5Gi",
-        # Binds only once the pod is scheduled (upstream wait_until_bound = false).
-        "pulumi.com/skipAwait": "true"}},
-    spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm",
-          "resources": {"requests": {"storage": "1Gi"}}},
-    # pvc-autoresizer grows the request and a claim cannot shrink back.
-    opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
-)
+data = ProxmoxVolume("freshrss-data-proxmox", ProxmoxVolumeArgs(namespace=NS, storage="1Gi"), opts=ns_opts)
 extensions = NfsVolume("freshrss-extensions", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                             nfs_path="/srv/nfs/freshrss/extensions", storage="1Gi"), opts=ns_opts)
 
@@ -78,7 +66,7 @@ WebApp("freshrss", WebAppArgs(
         "resources": {"requests": {"cpu": "15m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}},
     }],
     volumes=[
-        {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
+        {"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
         {"name": "extensions", "persistent_volume_claim": {"claim_name": extensions.claim_name}},
     ],
     service_ports=[{"port": 80, "target_port": 80}],

@@ -1,7 +1,6 @@
 """TREK trip planner (trial): SQLite and uploads on encrypted block volumes, scale-to-zero."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.ingress import IngressArgs, IngressFactory, Sablier
@@ -10,6 +9,7 @@ from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import KEEL_ANNOTATIONS, env
+from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 
 settings = ClusterSettings.load()
 image_tag = pulumi.Config().get("imageTag") or "3.0.22"
@@ -20,26 +20,11 @@ namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injectio
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 
-def encrypted_claim(name: str, size: str, limit: str) -> k8s.core.v1.PersistentVolumeClaim:
-    """Encrypted local block claim grown by pvc-autoresizer (hence the ignored requests).
-
-    Not a ProxmoxVolume: that component also sets retain_on_delete, which these claims lack.
-    """
-    return k8s.core.v1.PersistentVolumeClaim(
-        name,
-        metadata={"name": name, "namespace": NS, "annotations": {
-            "resize.topolvm.io/threshold": "10%", "resize.topolvm.io/increase": "100%",
-            "resize.topolvm.io/storage_limit": limit,
-            # Binds only once the pod lands on a node (WaitForFirstConsumer): do not block on it.
-            "pulumi.com/skipAwait": "true"}},
-        spec={"access_modes": ["ReadWriteOnce"], "storage_class_name": "proxmox-lvm-encrypted",
-              "resources": {"requests": {"storage": size}}},
-        opts=pulumi.ResourceOptions(depends_on=[namespace], protect=True, ignore_changes=["spec.resources.requests"]),
-    )
-
-
-data = encrypted_claim("trek-data-encrypted", "2Gi", "5Gi")
-uploads = encrypted_claim("trek-uploads-encrypted", "5Gi", "20Gi")
+ENCRYPTED = "proxmox-lvm-encrypted"
+data = ProxmoxVolume("trek-data-encrypted", ProxmoxVolumeArgs(
+    namespace=NS, storage="2Gi", storage_limit="5Gi", storage_class=ENCRYPTED), opts=ns_opts)
+uploads = ProxmoxVolume("trek-uploads-encrypted", ProxmoxVolumeArgs(
+    namespace=NS, storage="5Gi", storage_limit="20Gi", storage_class=ENCRYPTED), opts=ns_opts)
 
 tcp = {"tcp_socket": {"port": 3000}}
 app = WebApp("trek", WebAppArgs(
@@ -66,8 +51,8 @@ app = WebApp("trek", WebAppArgs(
         "liveness_probe": {**tcp, "period_seconds": 30},
     }],
     volumes=[
-        {"name": "data", "persistent_volume_claim": {"claim_name": data.metadata["name"]}},
-        {"name": "uploads", "persistent_volume_claim": {"claim_name": uploads.metadata["name"]}},
+        {"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
+        {"name": "uploads", "persistent_volume_claim": {"claim_name": uploads.claim_name}},
     ],
     service_ports=[{"port": 80, "target_port": 3000}],
 ), opts=ns_opts)
