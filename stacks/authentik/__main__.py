@@ -28,7 +28,7 @@ from components.namespace import Namespace, NamespaceArgs
 from components.payload import PLACEHOLDER_MARKER, load_payload, offline_synth, tls_material
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import TlsSecret, TlsSecretArgs, cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.traefik_middleware import TraefikMiddleware, TraefikMiddlewareArgs
 from components.workload import deployment_ignore_changes
@@ -104,8 +104,7 @@ k8s.core.v1.ResourceQuota(
 )
 
 certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # The outposts' controller-made ingresses expect the wildcard certificate under this name.
 TlsSecret("tls-secret-outpost", TlsSecretArgs(namespace=NS, secret_name=outposts.OUTPOST_TLS_SECRET,
                                               certificate=certificate, private_key=private_key), opts=ns_opts)

@@ -16,11 +16,11 @@ import pulumi_kubernetes as k8s
 from components.constants import TIER_CORE
 from components.errors import ArgumentError
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.platform_users import owner_domains, read_k8s_users
 from components.secret_inputs import preview_config, vault_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from records import Record, non_proxied_records, proxied_records, wildcard, zone_records
 from worker import COMPATIBILITY_DATE, COVERED_HOSTS, MAIN_MODULE, SCRIPT_NAME, worker_source
@@ -55,9 +55,7 @@ account_id = preview_config(config, "accountId")
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 WebApp("cloudflared", WebAppArgs(
     namespace=NS,

@@ -11,10 +11,10 @@ import yaml
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
 from crowdsec_values import GPU_TOLERATION, TIER_PRIORITY_CLASS, crowdsec_values
@@ -40,9 +40,7 @@ namespace = Namespace(NS, NamespaceArgs(tier=TIER, labels={
 }))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # Agents on every node, three LAPI replicas and the UI need more than the tier default.
 k8s.core.v1.ResourceQuota(

@@ -20,11 +20,11 @@ from components.db_bootstrap import MysqlUser, MysqlUserArgs, PostgresDatabase, 
 from components.ingress import IngressArgs, IngressFactory, Sablier
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
 from dbaas_mysql import ROOT_SECRET, SERVICE as MYSQL_SERVICE, mysql_server
@@ -47,9 +47,7 @@ k8s.core.v1.ResourceQuota(
     opts=ns_opts,
 )
 
-certificate, private_key = tls_material()
-TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                      certificate=certificate, private_key=private_key), opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # --- MySQL ------------------------------------------------------------------------------------
 root_secret = k8s.core.v1.Secret(

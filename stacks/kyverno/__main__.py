@@ -16,9 +16,9 @@ from components.kyverno_policy import (
     match_kinds, pod_validate_rule, resource_filter,
 )
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import REPO_ROOT, load_payload, tls_material
+from components.payload import REPO_ROOT, load_payload
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.workload import cronjob_ignore_changes
 
 settings = ClusterSettings.load()
@@ -97,10 +97,7 @@ after_engine = pulumi.ResourceOptions(depends_on=[engine])
 
 # --- clone sources and the RBAC that lets Kyverno write Secrets -----------------------------
 
-certificate, private_key = tls_material()
-tls_source = TlsSecret("tls-secret", TlsSecretArgs(
-    namespace=NS, secret_name=settings.tls_secret_name, certificate=certificate, private_key=private_key,
-), opts=pulumi.ResourceOptions(depends_on=[namespace]))
+tls_source = cluster_tls_secret(NS, settings.tls_secret_name, opts=pulumi.ResourceOptions(depends_on=[namespace]))
 
 
 def docker_config_source(name: str, vault_property: str, auth_entry: str) -> ExternalSecret:

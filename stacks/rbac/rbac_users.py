@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.secret_inputs import MissingSecretError
 from components.tls_secret import TlsSecret, TlsSecretArgs
 
 ROLES = ("admin", "power-user", "namespace-owner")
@@ -72,14 +71,14 @@ class TlsMaterial:
     private_key: pulumi.Input[str]
 
 
-def parse_users(raw: str) -> dict[str, User]:
-    """Decode the JSON object ``{key: {role, email, namespaces?, domains?, quota?}}``.
+def parse_users(raw: str | Mapping) -> dict[str, User]:
+    """Decode ``{key: {role, email, namespaces?, domains?, quota?}}`` (JSON text or decoded).
 
     Missing optional fields take the defaults the upstream variable type gave them;
     quota values are strings (Kubernetes quantities) whatever JSON type they arrive as.
     """
-    document = json.loads(raw)
-    if not isinstance(document, dict):
+    document = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(document, Mapping):
         raise ValueError(f"{USERS_FIELD} must be a JSON object keyed by user, got {type(document).__name__}")
     users: dict[str, User] = {}
     for key, spec in document.items():
@@ -114,17 +113,10 @@ def _check_unique_owners(users) -> None:
 
 
 def read_users() -> dict[str, User]:
-    """The list from Vault, read now. Offline previews get none; a real run without it fails."""
-    import pulumi_vault as vault
+    """The roster from Vault, read now (components.platform_users). Offline previews get none."""
+    from components.platform_users import read_k8s_users
 
-    result = vault.kv.get_secret_v2(mount="secret", name=USERS_PATH)
-    raw = (result.data or {}).get(USERS_FIELD) if result else None
-    if not raw:
-        if pulumi.runtime.is_dry_run():
-            return {}
-        raise MissingSecretError(f"Vault secret/{USERS_PATH} has no field {USERS_FIELD!r}; "
-                                 "add the user list there, then re-run")
-    return parse_users(raw)
+    return parse_users(read_k8s_users(path=USERS_PATH, key=USERS_FIELD))
 
 
 def portal_document(users: Mapping[str, User]) -> str:

@@ -11,10 +11,10 @@ from components.constants import TIER_CORE
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import load_payload, tls_material
+from components.payload import load_payload
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
-from components.tls_secret import TlsSecret, TlsSecretArgs
+from components.tls_secret import cluster_tls_secret
 from components.traefik_middleware import (
     AUTHENTIK_RESPONSE_HEADERS, TraefikMiddleware, TraefikMiddlewareArgs, errors_spec,
     forward_auth_spec, ip_allow_list_spec, rate_limit_spec,
@@ -57,9 +57,7 @@ release = HelmRelease("traefik", HelmReleaseArgs(
 ), opts=ns_opts)
 after_release = pulumi.ResourceOptions(depends_on=[release])
 
-certificate, private_key = tls_material()
-tls = TlsSecret("tls-secret", TlsSecretArgs(namespace=NS, secret_name=settings.tls_secret_name,
-                                            certificate=certificate, private_key=private_key), opts=ns_opts)
+tls = cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 
 # --- small shared building blocks ----------------------------------------------------------

@@ -29,6 +29,7 @@ from components.payload import load_payload
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
+from components.platform_users import namespace_owners, read_k8s_users
 from vault_values import VAULT_IMAGE, helm_values
 
 STACK_DIR = Path(__file__).resolve().parent
@@ -48,23 +49,6 @@ def policy_file(name: str) -> str:
 def kv_field(path: str, key: str) -> pulumi.Output[str]:
     """One field of `secret/<path>`, read once the Vault release exists."""
     return vault_field(path, key, depends_on=[release])
-
-
-def namespace_owners() -> dict[str, dict]:
-    """`k8s_users` of `secret/platform` reduced to the namespace owners.
-
-    Read synchronously because it decides which resources exist (resources are never
-    created inside an apply). Offline, the invoke returns nothing and no per-user
-    resources are declared.
-    """
-    result = vault.kv.get_secret_v2(mount="secret", name="platform")
-    raw = (result.data or {}).get("k8s_users") if result else None
-    if not raw:
-        if not pulumi.runtime.is_dry_run():
-            raise RuntimeError("Vault secret/platform has no field 'k8s_users'")
-        return {}
-    users = json.loads(raw)
-    return {name: user for name, user in users.items() if user.get("role") == "namespace-owner"}
 
 
 # --- namespace, certificate, server -------------------------------------------------------
@@ -349,7 +333,7 @@ vault.kubernetes.SecretBackendRole(
 transit = vault.Mount("transit", path="transit", type="transit", opts=protected)
 
 # --- namespace owners (self-service onboarding from secret/platform k8s_users) --------------
-owners = namespace_owners()
+owners = namespace_owners(read_k8s_users())
 owned_namespaces = sorted({ns for user in owners.values() for ns in user["namespaces"]})
 
 for ns in owned_namespaces:
