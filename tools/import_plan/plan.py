@@ -214,15 +214,20 @@ def _match(plan: Plan, instances: list[TfInstance], manual: dict[str, str]) -> N
             continue
         take(inst, res)
         plan.matches.append(_make_match(inst, key, res))
-    if pending_refs:
+    # Rounds: a binding may point at another binding (a policy bound to a flow-stage
+    # binding), which only a previous round has matched.
+    while pending_refs:
         matched = [(m.tf, m.pulumi) for m in plan.matches]
-        for outcome in refs.match_refs(pending_refs, plan.synth.resources, matched, set(taken)):
-            if outcome.resource is None:
-                plan.orphans.append(Orphan(outcome.inst, outcome.reason))
-                continue
+        outcomes = refs.match_refs(pending_refs, plan.synth.resources, matched, set(taken))
+        found = [o for o in outcomes if o.resource is not None]
+        for outcome in found:
             take(outcome.inst, outcome.resource)
             plan.matches.append(Match(outcome.inst, outcome.resource, "key",
                                       outcome.rule.import_id(outcome.inst.attributes), False, ()))
+        if not found:
+            plan.orphans += [Orphan(o.inst, o.reason) for o in outcomes]
+            break
+        pending_refs = [(o.inst, o.rule) for o in outcomes if o.resource is None]
     plan.created = [
         r for r in plan.synth.resources
         if r.custom and not r.is_provider and not r.is_stack and r.urn not in taken
