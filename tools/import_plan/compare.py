@@ -206,11 +206,26 @@ def _octal(tf: Any, pu: Any) -> Any:
     return tf
 
 
+def _masked(value: Any) -> Any:
+    """A value with its secret/unknown leaves named, so that it still counts as a change."""
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return {SECRET: "(secret)", UNKNOWN: "(unknown)"}.get(value, value) if isinstance(value, str) else value
+
+
 def _api_checks(prefix: str, tf: Any, pu: Any, effect: str = UPDATE) -> Iterator[Check]:
     """Compare an API-shaped Pulumi value with a typed Terraform block (lists of one
     object for nested blocks, snake-case names), field by field where the program sets
     one. List items with a ``name`` pair by name (containers, env, volumes, ports)."""
-    if isinstance(pu, dict):
+    if isinstance(pu, dict) and tf is _MISSING and re.search(r"\[\d+\]$", prefix):
+        # A whole list item Terraform does not have (a new env var, mount, port): one change.
+        item = _masked(pu)
+        if ".env[" in prefix and "value" in item:
+            item = {**item, "value": REDACTED}  # the name is shown, the value never
+        yield Check(prefix, _MISSING, item, effect)
+    elif isinstance(pu, dict):
         block = k8s.first_block(tf) if isinstance(tf, list) else (tf if isinstance(tf, dict) else {})
         for key, value in pu.items():
             yield from _api_checks(f"{prefix}.{key}", _tf_field(block, key), value, effect)

@@ -107,7 +107,8 @@ def _first_up_text(plan: Plan) -> list[str]:
     if not (first_up.updates or first_up.restarts or first_up.placeholders):
         return lines + ["  no in-place change predicted"]
     for m, fields in first_up.updates:
-        lines.append(f"  update  {m.describe()}: {', '.join(fields)}")
+        more = f" (+{len(fields) - 6} more, listed under MATCHED)" if len(fields) > 6 else ""
+        lines.append(f"  update  {m.describe()}: {', '.join(fields[:6])}{more}")
     for m, why in first_up.restarts:
         lines.append(f"  RESTART {m.describe()}: {why}")
     for m, d in first_up.placeholders:
