@@ -173,3 +173,25 @@ def test_placeholder_payload_file_says_bring_it_over(case: Case) -> None:
                                                               "data": {"conf.yml": "PLACEHOLDER: bring conf.yml over\n"}})]
     [(_, d)] = case.plan().first_up().placeholders
     assert d.pulumi == "placeholder: bring the file over (`make bring-over FROM=...`) and re-synth"
+
+
+def test_new_env_var_shows_its_name_never_its_value(case: Case, capsys) -> None:
+    terraform, pulumi = _auth_proxy(OLD_CONF, OLD_CONF)
+    pulumi[1]["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"].append(
+        {"name": "API_KEY", "value": "fake-api-key"})
+    case.terraform, case.pulumi = terraform, pulumi
+    _, out, _ = case.run(capsys)
+    assert ('UPDATE: spec.template.spec.containers[0].env[1]: terraform=(absent) '
+            'pulumi={"name": "API_KEY", "value": "[redacted]"}') in out
+    assert "fake-api-key" not in out
+
+
+def test_created_resource_with_a_placeholder_identity_says_so(case: Case, capsys) -> None:
+    case.terraform = [tf("kubernetes_namespace_v1", "ns", {"metadata": meta("demo")}),
+                      tf("oci_core_vcn", "net", {"id": "ocid1.vcn.fake", "compartment_id": "ocid1.tenancy.fake",
+                                                 "display_name": "backup-mx"})]
+    case.pulumi = [pu("kubernetes:core/v1:Namespace", "ns", {"metadata": {"name": "demo"}}),
+                   pu("oci:Core/vcn:Vcn", "net", {"compartmentId": "PLACEHOLDER: config demo:tenancyOcid",
+                                                  "displayName": "backup-mx"})]
+    _, out, _ = case.run(capsys)
+    assert "oci:Core/vcn:Vcn net (placeholder: set this config (demo:tenancyOcid) and re-synth)" in out

@@ -112,7 +112,7 @@ def _show(value: Any, secret: bool) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-_CONFIG_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_MARKER) + r": config (\S+)")
+_CONFIG_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_MARKER) + r": config ([A-Za-z0-9_.:/-]+)")
 
 
 def placeholder_note(value: Any) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .compare import IGNORED, PLACEHOLDER, REDACTED, REPLACE, UPDATE
+from .compare import IGNORED, PLACEHOLDER, REDACTED, REPLACE, UPDATE, placeholder_note
 from .plan import Match, Plan
 
 
@@ -91,7 +91,7 @@ def to_text(plan: Plan) -> str:
     lines.append("ORPHANED (Terraform-only: stays live, no longer managed)")
     lines += [f"  {o.tf.label}: {o.reason}" for o in plan.orphans] or ["  none"]
     lines.append("CREATED (Pulumi-only: created on first `pulumi up`; AlreadyExists if it is live)")
-    lines += [f"  {r.type} {r.name}" for r in plan.created] or ["  none"]
+    lines += [f"  {r.type} {r.name}{_created_note(r)}" for r in plan.created] or ["  none"]
     if plan.dropped:
         lines.append("DROPPED (state-only Terraform resources, no live object)")
         lines += [f"  {i.address}" for i in plan.dropped]
@@ -99,6 +99,12 @@ def to_text(plan: Plan) -> str:
     lines.append("")
     lines.append(_verdict(plan))
     return "\n".join(lines) + "\n"
+
+
+def _created_note(res) -> str:
+    """A placeholder in the inputs may be why nothing matched (an identity from config)."""
+    note = placeholder_note(res.inputs)
+    return f" ({note})" if note else ""
 
 
 def _first_up_text(plan: Plan) -> list[str]:
