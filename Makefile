@@ -34,6 +34,12 @@ affected: venv
 import-plan: venv
 	$(PY) -m tools.import_plan --stack $(STACK) --tfstate $(TFSTATE)
 
+# Copy the operator's content (placeholders here) from their Terraform checkout:
+# make bring-over FROM=~/code/infra [FORCE=1]. Manifest: tools/import_plan/bring_over.toml.
+.PHONY: bring-over
+bring-over: venv
+	$(PY) -m tools.import_plan.bring_over --from "$(FROM)" $(if $(FORCE),--force)
+
 bench: venv
 	$(PY) bench/synth_bench.py
 	@if [ -f bench/drift_bench.py ]; then $(PY) bench/drift_bench.py; fi

@@ -1,7 +1,8 @@
 """Command line: ``python -m tools.import_plan --stack NAME --tfstate FILE``.
 
 Exit status: 0 nothing replaced or orphaned (or all of it accepted), 1 blocked,
-2 the inputs could not be planned (message names stack, address and argument).
+2 the inputs could not be planned (message names stack, address and argument) - among
+them a state with no managed resources and another stack's state; nothing is written then.
 """
 
 from __future__ import annotations

@@ -1,22 +1,30 @@
-"""Property comparison: would the first ``pulumi up`` after import update or replace?
+"""Property comparison: what the first ``pulumi up`` after import will change.
 
-The comparison is deliberately narrow: for each family it checks the fields that decide
-*replace* (immutable on the server or force-new in the provider) and the fields an
-operator cares about on *update*. Fields the Pulumi program leaves unset are not compared
-(the provider keeps what is live); values the synth could not know (``[secret]``,
-``[unknown]``) are skipped. Paths listed in the resource's ``ignoreChanges`` are
-reported as ``ignored``. Secret-bearing values are never rendered: Secret data,
-Helm values and random results are compared but shown as ``[redacted]``.
+For each family: the fields that decide *replace* (immutable on the server or force-new
+in the provider), and every field the program sets on *update* - for workloads the
+whole pod template (so a rewritten payload checksum or command shows up as a restart),
+for CronJobs the whole job template, for ConfigMaps every value, for Helm releases the
+full values in both directions (a value only Terraform set is dropped by the first
+upgrade). Fields the Pulumi program leaves unset are not compared: server-side apply
+leaves fields another manager set alone. Values the synth could not know (``[secret]``,
+``[unknown]``) are skipped; placeholders (unset config, payload files not brought over)
+are reported as such, never compared. Paths listed in the resource's ``ignoreChanges``
+are reported as ``ignored``. Secret-bearing values are never rendered: Secret data,
+Helm values, env values and random results are shown as ``[redacted]``; long text
+(payloads) as its line count and digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 import yaml
+
+from components.payload import PLACEHOLDER_MARKER
 
 from . import k8s
 from .synth import SECRET, UNKNOWN, PulumiResource
@@ -25,6 +33,8 @@ from .tfstate import TfInstance, unwrap_dynamic
 REPLACE = "replace"
 UPDATE = "update"
 IGNORED = "ignored"
+# The program's value is a placeholder: the first `up` cannot be predicted for it.
+PLACEHOLDER = "placeholder"
 REDACTED = "[redacted]"
 _MISSING = object()
 
@@ -96,7 +106,26 @@ def _show(value: Any, secret: bool) -> str:
         return REDACTED
     if value is _MISSING:
         return "(absent)"
+    if isinstance(value, str) and ("\n" in value or len(value) > 120):
+        digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
+        return f"<text: {len(value.splitlines())} lines, sha256 {digest}>"
     return json.dumps(value, sort_keys=True, default=str)
+
+
+_CONFIG_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_MARKER) + r": config ([A-Za-z0-9_.:/-]+)")
+
+
+def placeholder_note(value: Any) -> str | None:
+    """What the operator must do before this value can be compared; None if it is real."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    if PLACEHOLDER_MARKER not in text:
+        return None
+    config = _CONFIG_PLACEHOLDER.search(text)
+    if config:
+        return f"placeholder: set this config ({config.group(1)}) and re-synth"
+    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_MARKER):
+        return "placeholder: bring the file over (`make bring-over FROM=...`) and re-synth"
+    return "placeholder: known only to a real preview (set the config it stands for, or bring its file over) and re-synth"
 
 
 def _ignored(field: str, ignore_changes: tuple[str, ...]) -> bool:
@@ -114,6 +143,10 @@ def evaluate(checks: list[Check], ignore_changes: tuple[str, ...]) -> list[Diff]
         tf, pu = _norm(check.tf), _norm(check.pu)
         if (pu is _MISSING and not check.absent_counts) or _unknowable(pu) or tf == pu:
             continue
+        note = placeholder_note(pu) if pu is not _MISSING else None
+        if note:
+            diffs.append(Diff(check.field, PLACEHOLDER, _show(tf, check.secret), note))
+            continue
         effect = IGNORED if _ignored(check.field, ignore_changes) else check.effect
         diffs.append(Diff(check.field, effect, _show(tf, check.secret), _show(pu, check.secret)))
     return diffs
@@ -130,14 +163,84 @@ def _map_checks(field: str, tf: Any, pu: Any, effect: str = UPDATE) -> list[Chec
     ]
 
 
-def _leaf_checks(prefix: str, tf: Any, pu: Any, effect: str = UPDATE) -> Iterator[Check]:
-    """Deep comparison of free-form documents (custom resource specs)."""
-    if isinstance(pu, dict):
+def _leaf_checks(prefix: str, tf: Any, pu: Any, effect: str = UPDATE, both_ways: bool = False) -> Iterator[Check]:
+    """Deep comparison of free-form documents (custom resource specs, Helm values).
+
+    ``both_ways``: a key only Terraform has is compared too (it disappears on the first
+    ``up``), as for Helm values, which an upgrade replaces as a whole."""
+    if isinstance(pu, dict) and (isinstance(tf, dict) or not both_ways or tf is None or tf is _MISSING):
         tf = tf if isinstance(tf, dict) else {}
-        for key, value in pu.items():
-            yield from _leaf_checks(f"{prefix}.{key}", tf.get(key), value, effect)
+        keys = list(pu) + ([k for k in tf if k not in pu] if both_ways else [])
+        for key in keys:
+            yield from _leaf_checks(f"{prefix}.{key}", tf.get(key, _MISSING), pu.get(key, _MISSING), effect, both_ways)
+    elif both_ways and pu is _MISSING and isinstance(tf, dict):
+        for key, value in tf.items():
+            yield from _leaf_checks(f"{prefix}.{key}", value, _MISSING, effect, both_ways)
     else:
-        yield Check(prefix, tf, pu, effect)
+        yield Check(prefix, tf, pu, effect, absent_counts=both_ways)
+
+
+# ---------------------------------------------------------------- typed Terraform -> API shape
+
+
+def _snake(key: str) -> str:
+    """``clusterIP`` -> ``cluster_ip``, ``volumeMounts`` -> ``volume_mounts``."""
+    key = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", key)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()
+
+
+def _tf_field(tf: dict[str, Any], key: str) -> Any:
+    """The hashicorp/kubernetes attribute for an API field: literal (map keys), snake
+    case, or the singular block name it uses for lists (``containers`` -> ``container``)."""
+    snake = _snake(key)
+    for candidate in (key, snake, snake[:-1] if snake.endswith("s") and not snake.endswith("ss") else None):
+        if candidate and candidate in tf:
+            return tf[candidate]
+    return _MISSING
+
+
+def _octal(tf: Any, pu: Any) -> Any:
+    """File modes: Terraform keeps ``"0644"``, the API ``420``."""
+    if isinstance(pu, int) and isinstance(tf, str) and re.fullmatch(r"0[0-7]+", tf):
+        return int(tf, 8)
+    return tf
+
+
+def _masked(value: Any) -> Any:
+    """A value with its secret/unknown leaves named, so that it still counts as a change."""
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return {SECRET: "(secret)", UNKNOWN: "(unknown)"}.get(value, value) if isinstance(value, str) else value
+
+
+def _api_checks(prefix: str, tf: Any, pu: Any, effect: str = UPDATE) -> Iterator[Check]:
+    """Compare an API-shaped Pulumi value with a typed Terraform block (lists of one
+    object for nested blocks, snake-case names), field by field where the program sets
+    one. List items with a ``name`` pair by name (containers, env, volumes, ports)."""
+    if isinstance(pu, dict) and tf is _MISSING and re.search(r"\[\d+\]$", prefix):
+        # A whole list item Terraform does not have (a new env var, mount, port): one change.
+        item = _masked(pu)
+        if ".env[" in prefix and "value" in item:
+            item = {**item, "value": REDACTED}  # the name is shown, the value never
+        yield Check(prefix, _MISSING, item, effect)
+    elif isinstance(pu, dict):
+        block = k8s.first_block(tf) if isinstance(tf, list) else (tf if isinstance(tf, dict) else {})
+        for key, value in pu.items():
+            yield from _api_checks(f"{prefix}.{key}", _tf_field(block, key), value, effect)
+    elif isinstance(pu, list) and pu and all(isinstance(item, dict) for item in pu):
+        tf_items = tf if isinstance(tf, list) else []
+        by_name = {item.get("name"): item for item in tf_items if isinstance(item, dict) and item.get("name")}
+        for i, item in enumerate(pu):
+            if item.get("name") and by_name:
+                counterpart = by_name.get(item["name"], _MISSING)
+            else:
+                counterpart = tf_items[i] if i < len(tf_items) else _MISSING
+            yield from _api_checks(f"{prefix}[{i}]", counterpart, item, effect)
+    else:
+        secret = bool(re.search(r"\.env\[\d+\]\.value$", prefix))
+        yield Check(prefix, _octal(tf, pu), pu, effect, secret=secret)
 
 
 # ---------------------------------------------------------------- kubernetes
@@ -152,36 +255,33 @@ def _tf_object(inst: TfInstance) -> dict[str, Any] | None:
     return None
 
 
-def _containers(spec_path: str, tf_attrs: Any, pu_spec_path: str, pu: Any) -> list[Check]:
-    tf_list = dig(tf_attrs, spec_path)
-    pu_list = dig(pu, pu_spec_path)
-    if not isinstance(pu_list, list):
-        return []
-    tf_by_name = {c.get("name"): c for c in tf_list} if isinstance(tf_list, list) else {}
-    return [
-        Check(f"{pu_spec_path}[{i}].image", (tf_by_name.get(c.get("name")) or {}).get("image"), c.get("image"))
-        for i, c in enumerate(pu_list)
-        if isinstance(c, dict)
-    ]
+# Pod-owning kinds: a change under the pod template rolls their pods.
+RESTARTING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
+# StatefulSet fields the API refuses to update in place.
+_STATEFULSET_IMMUTABLE = ("serviceName", "volumeClaimTemplates", "podManagementPolicy")
 
 
 def _workload_checks(inst: TfInstance, pu: dict[str, Any], kind: str) -> list[Check]:
     a = inst.attributes
+    tf_spec = k8s.first_block(a.get("spec"))
+    pu_spec = _as_map(pu.get("spec"))
     if kind == "CronJob":
-        return [
-            Check("spec.schedule", dig(a, "spec.0.schedule"), dig(pu, "spec.schedule")),
-            *_containers(
-                "spec.0.job_template.0.spec.0.template.0.spec.0.container", a,
-                "spec.jobTemplate.spec.template.spec.containers", pu,
-            ),
-        ]
-    return [
-        Check("spec.selector.matchLabels", dig(a, "spec.0.selector.0.match_labels"),
-              dig(pu, "spec.selector.matchLabels"), REPLACE),
-        Check("spec.replicas", dig(a, "spec.0.replicas"), dig(pu, "spec.replicas")),
-        Check("spec.strategy.type", dig(a, "spec.0.strategy.0.type"), dig(pu, "spec.strategy.type")),
-        *_containers("spec.0.template.0.spec.0.container", a, "spec.template.spec.containers", pu),
+        # The job template only shapes the next run: an update, no restart.
+        return list(_api_checks("spec", tf_spec, pu_spec))
+    checks = [
+        Check("spec.selector.matchLabels", dig(tf_spec, "selector.0.match_labels"),
+              dig(pu_spec, "selector.matchLabels"), REPLACE),
     ]
+    # A Job's pod template is immutable: any change is a new Job.
+    template_effect = REPLACE if kind == "Job" else UPDATE
+    for key, value in pu_spec.items():
+        if key == "selector":
+            continue
+        effect = template_effect if key == "template" else UPDATE
+        if kind == "StatefulSet" and key in _STATEFULSET_IMMUTABLE:
+            effect = REPLACE
+        checks += list(_api_checks(f"spec.{key}", _tf_field(tf_spec, key), value, effect))
+    return checks
 
 
 def _service_checks(a: dict[str, Any], pu: dict[str, Any]) -> list[Check]:
@@ -241,8 +341,10 @@ def _data_checks(a: dict[str, Any], pu: dict[str, Any], kind: str) -> list[Check
     pu_data = {k: v for part in pu_parts for k, v in _as_map(part).items()}
     if pu_data:
         checks.append(Check("data (keys)", sorted(tf_data), sorted(pu_data)))
-        if not secret:
-            checks += [Check(f'data["{k}"]', tf_data.get(k), v, UPDATE, secret=True) for k, v in pu_data.items() if k in tf_data]
+        # ConfigMap text is shown as its digest (payloads are long); a Secret value the
+        # program holds in plain text is compared but never shown.
+        checks += [Check(f'data["{k}"]', tf_data.get(k), v, UPDATE, secret=secret)
+                   for k, v in pu_data.items() if k in tf_data]
     return checks
 
 
@@ -274,6 +376,7 @@ _KIND_CHECKS: dict[str, Callable[[TfInstance, dict[str, Any], str], list[Check]]
     "StatefulSet": _workload_checks,
     "DaemonSet": _workload_checks,
     "CronJob": _workload_checks,
+    "Job": _workload_checks,
     "Service": lambda i, p, k: _service_checks(i.attributes, p),
     "PersistentVolumeClaim": lambda i, p, k: _storage_checks(i.attributes, p, k),
     "PersistentVolume": lambda i, p, k: _storage_checks(i.attributes, p, k),
@@ -295,8 +398,22 @@ def helm_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
         Check("chart", a.get("chart"), pu.get("chart")),
         Check("version", a.get("version"), pu.get("version")),
         Check("repositoryOpts.repo", a.get("repository"), dig(pu, "repositoryOpts.repo")),
-        *[Check(c.field, c.tf, c.pu, UPDATE, secret=True) for c in _leaf_checks("values", tf_values, pu.get("values") or {})],
+        *[Check(c.field, c.tf, c.pu, UPDATE, secret=True, absent_counts=True)
+          for c in _helm_values(tf_values, pu.get("values"))],
     ]
+
+
+def _helm_values(tf_values: dict[str, Any], pu_values: Any) -> Iterator[Check]:
+    if isinstance(pu_values, str):  # the whole values map is "[secret]" / "[unknown]"
+        return iter(())
+    return _leaf_checks("values", tf_values, pu_values if isinstance(pu_values, dict) else {}, both_ways=True)
+
+
+def patch_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    """Only the labels the patch sets: server-side apply leaves the others alone."""
+    tf_labels = _as_map(inst.attributes.get("labels"))
+    pu_labels = _as_map(dig(res.inputs, "metadata.labels"))
+    return [Check(f'metadata.labels["{k}"]', tf_labels.get(k), v) for k, v in sorted(pu_labels.items())]
 
 
 def dns_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
@@ -376,6 +493,7 @@ def checks_for(family: str, inst: TfInstance, res: PulumiResource) -> list[Check
         "vault": vault_checks,
         "proxmox": vm_checks,
         "random": random_checks,
+        "patch": patch_checks,
         # Natural-key objects (Authentik, Cloudflare tunnel/Workers): identity is the whole
         # comparison offline; `pulumi preview` after the import shows any attribute drift.
         "key": lambda i, r: [],

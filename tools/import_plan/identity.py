@@ -26,6 +26,16 @@ cloudflare tunnel config    ``<account_id>/<tunnel_id>``
 cloudflare WorkersScript    ``<account_id>/<script_name>``
 cloudflare WorkersRoute     ``<zone_id>/<route_id>``
 cloudflare BotManagement    ``<zone_id>``
+cloudflare TurnstileWidget  ``<account_id>/<sitekey>``
+cloudflare PagesProject     ``<account_id>/<project_name>``
+cloudflare PagesDomain      ``<account_id>/<project_name>/<domain_name>``
+cloudflare ZoneSetting      ``<zone_id>/<setting_id>`` (one per setting of a v4
+                            ``cloudflare_zone_settings_override``)
+OCI core objects            the OCID; matched by compartment and display name
+authentik bindings          the Terraform id; matched by what they bind (resolved
+                            through objects already matched) and their order
+``kubernetes_labels``       not imported: the port's ``<Kind>Patch`` applies the same
+                            labels by server-side apply on the first ``up``
 random Password/String      the current value (secret: redacted in every report)
 random Id                   ``b64_url`` or ``<prefix>,<b64_url>``
 ==========================  ===================================================
@@ -122,8 +132,93 @@ KEY_RULES: dict[str, KeyRule] = {
         ("zone_id", "pattern"), ("zoneId", "pattern"), lambda a: f"{a['zone_id']}/{a['id']}"),
     "cloudflare_bot_management": KeyRule(
         "cloudflare:index/botManagement:BotManagement", ("zone_id",), ("zoneId",), lambda a: str(a["zone_id"])),
+    # cloudflare v4 keeps the sitekey in `id`.
+    "cloudflare_turnstile_widget": KeyRule(
+        "cloudflare:index/turnstileWidget:TurnstileWidget",
+        ("account_id", "name"), ("accountId", "name"), lambda a: f"{a['account_id']}/{a['id']}"),
+    "cloudflare_pages_project": KeyRule(
+        "cloudflare:index/pagesProject:PagesProject",
+        ("account_id", "name"), ("accountId", "name"), lambda a: f"{a['account_id']}/{a['name']}"),
+    # v4 calls the domain `domain`, 6.x `name`.
+    "cloudflare_pages_domain": KeyRule(
+        "cloudflare:index/pagesDomain:PagesDomain",
+        ("account_id", "project_name", "domain"), ("accountId", "projectName", "name"),
+        lambda a: f"{a['account_id']}/{a['project_name']}/{a['domain']}"),
+    **{
+        f"oci_core_{tf}": KeyRule(
+            f"oci:Core/{token}", ("compartment_id", "display_name"), ("compartmentId", "displayName"), _tf_id)
+        for tf, token in (
+            ("vcn", "vcn:Vcn"),
+            ("internet_gateway", "internetGateway:InternetGateway"),
+            ("security_list", "securityList:SecurityList"),
+            ("subnet", "subnet:Subnet"),
+            ("instance", "instance:Instance"),
+            ("public_ip", "publicIp:PublicIp"),
+        )
+    },
 }
 _KEY_BY_TOKEN = {rule.pulumi_type: rule for rule in KEY_RULES.values()}
+
+
+# ---------------------------------------------------------------- reference rules
+
+
+@dataclass(frozen=True)
+class RefRule:
+    """An object whose identity is made of other objects' ids (a binding, a default
+    table of a network). Offline, the Pulumi side holds mock ids or unknowns, so each
+    field is resolved: a Terraform value becomes the Pulumi resource that manages the
+    Terraform object carrying that id (found through the matches already made), a
+    Pulumi value that is another resource's id becomes that resource; anything else
+    stays a literal. Matched in a second pass, after the objects they point at."""
+
+    pulumi_type: str
+    fields: tuple[tuple[str, str], ...]  # (terraform attribute, pulumi input)
+    import_id: Callable[[Attrs], str]
+    # Attributes of the referenced Terraform object that a field value may equal.
+    ref_attrs: tuple[str, ...] = ("id", "uuid")
+
+
+REF_RULES: dict[str, RefRule] = {
+    "authentik_policy_binding": RefRule(
+        "authentik:index/policyBinding:PolicyBinding",
+        (("target", "target"), ("policy", "policy"), ("group", "group"), ("user", "user"), ("order", "order")),
+        _tf_id),
+    "authentik_flow_stage_binding": RefRule(
+        "authentik:index/flowStageBinding:FlowStageBinding",
+        (("target", "target"), ("stage", "stage"), ("order", "order")), _tf_id),
+    # The default route table is the VCN's: `manage_default_resource_id` is the VCN's
+    # `default_route_table_id`.
+    "oci_core_default_route_table": RefRule(
+        "oci:Core/defaultRouteTable:DefaultRouteTable",
+        (("manage_default_resource_id", "manageDefaultResourceId"),), _tf_id,
+        ref_attrs=("default_route_table_id",)),
+}
+_REF_BY_TOKEN = {rule.pulumi_type: rule for rule in REF_RULES.values()}
+
+# v4 keeps every setting of a zone in one resource; 6.x has one ZoneSetting per setting.
+ZONE_SETTINGS_OVERRIDE = "cloudflare_zone_settings_override"
+ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting"
+
+# `kubernetes_labels` patches labels onto an object another tool owns; pulumi-kubernetes
+# does the same with a `<Kind>Patch` resource (server-side apply), which is not imported.
+KUBERNETES_LABELS = "kubernetes_labels"
+
+
+def labels_target(inst: TfInstance) -> Identity | None:
+    attrs = inst.attributes
+    meta = k8s.first_block(attrs.get("metadata"))
+    ref = k8s.object_ref(attrs.get("api_version"), attrs.get("kind"), meta.get("namespace"), meta.get("name"))
+    return Identity("patch", ref.key()) if ref else None
+
+
+def patch_target(res: PulumiResource) -> Identity | None:
+    if not (res.type.startswith("kubernetes:") and res.type.endswith("Patch")):
+        return None
+    api_version, kind = k8s.token_api_version(res.type)
+    meta = res.inputs.get("metadata") or {}
+    ref = k8s.object_ref(api_version, kind[: -len("Patch")], meta.get("namespace"), meta.get("name"))
+    return Identity("patch", ref.key()) if ref else None
 
 
 # ---------------------------------------------------------------- vault rules
@@ -360,4 +455,8 @@ def expected_pulumi_type(inst: TfInstance) -> str | None:
         return PROXMOX_VM
     if inst.type in KEY_RULES:
         return KEY_RULES[inst.type].pulumi_type
+    if inst.type in REF_RULES:
+        return REF_RULES[inst.type].pulumi_type
+    if inst.type == ZONE_SETTINGS_OVERRIDE:
+        return ZONE_SETTING
     return RANDOM_TYPES.get(inst.type)

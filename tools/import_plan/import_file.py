@@ -1,6 +1,7 @@
 """Render a plan as the JSON file ``pulumi import --file`` consumes.
 
-Shape (Pulumi CLI >= 3.94): ``{"nameTable": {name: urn}, "resources": [{"type", "name",
+Shape (Pulumi CLI >= 3.98, the release that added ``logicalName``; older CLIs ignore
+it and name the resource after ``name``, which would land on other URNs): ``{"nameTable": {name: urn}, "resources": [{"type", "name",
 "logicalName", "id", "parent", "provider", "version", "component"}]}``. ``name`` is a key
 local to the file, ``logicalName`` the resource name that goes into the URN, ``parent``
 names another entry (or a nameTable entry). Component ancestors of imported resources
@@ -46,7 +47,7 @@ def plugin_version(token: str) -> str | None:
 
 def build_import_file(plan: Plan) -> dict[str, Any]:
     by_urn = plan.synth.by_urn()
-    matched = {m.pulumi.urn: m for m in plan.matches}
+    matched = {m.pulumi.urn: m for m in plan.matches if m.imported}
     wanted = _with_ancestors(matched, by_urn)
     names = _entry_names([r for r in plan.synth.resources if r.urn in wanted])
     name_table: dict[str, str] = {}

@@ -101,17 +101,17 @@ def tf_ref(inst: TfInstance) -> K8sRef | None:
     if typed:
         meta = first_block(attrs.get("metadata"))
         api_version, kind = typed
-        return _ref(api_version, kind, meta.get("namespace"), meta.get("name"))
+        return object_ref(api_version, kind, meta.get("namespace"), meta.get("name"))
     if inst.type == "kubernetes_manifest":
         manifest = unwrap_dynamic(attrs.get("manifest")) or {}
         meta = manifest.get("metadata") or {}
-        return _ref(manifest.get("apiVersion"), manifest.get("kind"), meta.get("namespace"), meta.get("name"))
+        return object_ref(manifest.get("apiVersion"), manifest.get("kind"), meta.get("namespace"), meta.get("name"))
     if inst.type == "kubectl_manifest":
-        return _ref(attrs.get("api_version"), attrs.get("kind"), attrs.get("namespace"), attrs.get("name"))
+        return object_ref(attrs.get("api_version"), attrs.get("kind"), attrs.get("namespace"), attrs.get("name"))
     return None
 
 
-def _ref(api_version: Any, kind: Any, namespace: Any, name: Any) -> K8sRef | None:
+def object_ref(api_version: Any, kind: Any, namespace: Any, name: Any) -> K8sRef | None:
     if not (api_version and kind and name):
         return None
     return K8sRef(str(api_version), str(kind), namespace_for(str(kind), namespace), str(name))
@@ -138,4 +138,4 @@ def pulumi_ref(token: str, inputs: dict[str, Any]) -> K8sRef | None:
     api_version = str(inputs.get("apiVersion") or api_version)
     kind = str(inputs.get("kind") or kind)
     meta = inputs.get("metadata") or {}
-    return _ref(api_version, kind, meta.get("namespace"), meta.get("name"))
+    return object_ref(api_version, kind, meta.get("namespace"), meta.get("name"))

@@ -14,6 +14,7 @@ reads, not objects Terraform owns).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -34,6 +35,16 @@ class TfInstance:
     index: IndexKey
     attributes: dict[str, Any] = field(hash=False, compare=False)
     sensitive_attributes: frozenset[str] = field(default=frozenset(), hash=False, compare=False)
+    # Provider type (``kubernetes``, ``cloudflare``, ...) from the provider address.
+    provider: str = ""
+    # Non-empty for a deposed object: one a create-before-destroy replacement left behind
+    # for Terraform to destroy. It is not the current object at this address.
+    deposed: str = ""
+
+    @property
+    def label(self) -> str:
+        """The address as Terraform prints it, deposed objects included."""
+        return f"{self.address} (deposed {self.deposed})" if self.deposed else self.address
 
 
 def format_address(module: str, rtype: str, name: str, index: IndexKey) -> str:
@@ -54,8 +65,33 @@ def unwrap_dynamic(value: Any) -> Any:
     return value
 
 
+def provider_type(address: Any) -> str:
+    """``provider["registry.terraform.io/hashicorp/kubernetes"]`` or
+    ``registry.terraform.io/hashicorp/kubernetes`` -> ``kubernetes``."""
+    text = str(address or "")
+    match = re.search(r'([A-Za-z0-9_-]+)"?\]?(?:\.[A-Za-z0-9_-]+)?$', text)
+    return match.group(1) if match else ""
+
+
 def load_tfstate(path: Path, stack: str) -> list[TfInstance]:
-    """Parse the file at ``path`` (either shape) into managed resource instances."""
+    """Parse the file at ``path`` (either shape) into managed resource instances.
+
+    A state with no managed resource at all is an error, not an empty plan: it is what a
+    pull from the wrong backend, key or workspace returns, and planning it would report
+    "nothing to import" while the first ``up`` created every object (and fresh random
+    values) next to the live ones.
+    """
+    instances = _load(path, stack)
+    if not instances:
+        raise PlanError(
+            stack,
+            f"--tfstate {path}: the state holds no managed resources (pulled from the wrong "
+            "backend, key or workspace?); nothing written",
+        )
+    return instances
+
+
+def _load(path: Path, stack: str) -> list[TfInstance]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -88,6 +124,7 @@ def _from_raw_state(doc: dict[str, Any], path: Path, stack: str) -> Iterator[TfI
             continue
         module = res.get("module", "") or ""
         rtype, name = _required(res, ("type", "name"), path, stack)
+        provider = provider_type(res.get("provider"))
         for inst in res.get("instances") or []:
             index = inst.get("index_key")
             address = format_address(module, rtype, name, index)
@@ -99,7 +136,8 @@ def _from_raw_state(doc: dict[str, Any], path: Path, stack: str) -> Iterator[TfI
                     "(flatmap `attributes_flat` states are Terraform < 0.12; upgrade first)",
                 )
             sensitive = frozenset(_raw_sensitive_paths(inst.get("sensitive_attributes") or []))
-            yield TfInstance(address, rtype, name, module, index, attrs, sensitive)
+            deposed = str(inst.get("deposed") or "")
+            yield TfInstance(address, rtype, name, module, index, attrs, sensitive, provider, deposed)
 
 
 def _raw_sensitive_paths(paths: list[Any]) -> Iterator[str]:
@@ -126,7 +164,9 @@ def _walk_module(module: dict[str, Any], path: Path, stack: str) -> Iterator[TfI
         if not isinstance(attrs, dict):
             raise PlanError(stack, f"--tfstate {path}: {address} has no `values`")
         sensitive = frozenset(k for k, v in (res.get("sensitive_values") or {}).items() if v is True)
-        yield TfInstance(address, rtype, name, module_addr, index, attrs, sensitive)
+        deposed = str(res.get("deposed_key") or "")
+        yield TfInstance(address, rtype, name, module_addr, index, attrs, sensitive,
+                         provider_type(res.get("provider_name")), deposed)
     for child in module.get("child_modules") or []:
         yield from _walk_module(child, path, stack)
 

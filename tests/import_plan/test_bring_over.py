@@ -1,0 +1,174 @@
+"""`make bring-over`: the operator's content from a (fake) Terraform checkout.
+
+The checkout is built in tmp_path from the manifest with invented content; the project
+never holds the upstream files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from components.payload import is_placeholder
+from tools.import_plan import bring_over
+from tools.import_plan.bring_over import GIT_CRYPT_HEADER, load_manifest, main, render_table
+
+REPO = Path(__file__).resolve().parents[2]
+ENTRIES = load_manifest()
+
+
+def _fake_body(entry) -> str:
+    return f"# fake operator content for {entry.dest}\nvalue = 1\n"
+
+
+def _heredoc_tf(entries) -> str:
+    """A .tf file holding one expression policy per entry, written like upstream HCL."""
+    blocks = []
+    for i, entry in enumerate(entries):
+        blocks.append(
+            f'resource "{entry.heredoc.resource}" "p{i}" {{\n'
+            f'  name = "{entry.heredoc.name}"\n'
+            f'  {entry.heredoc.attribute} = trimspace(<<-EOT\n'
+            f'    # fake policy {entry.heredoc.name}\n'
+            f'    if request.user:\n'
+            f'        return True\n'
+            f'    return False\n'
+            f'  EOT\n'
+            f'  )\n'
+            f'}}\n')
+    return "\n".join(blocks)
+
+
+def _checkout(root: Path) -> Path:
+    checkout = root / "infra"
+    by_source: dict[str, list] = {}
+    for entry in ENTRIES:
+        by_source.setdefault(entry.source, []).append(entry)
+    for source, entries in by_source.items():
+        path = checkout / source
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if entries[0].heredoc:
+            path.write_text(_heredoc_tf(entries))
+        else:
+            path.write_text(_fake_body(entries[0]))
+    return checkout
+
+
+def _tree(root: Path) -> Path:
+    """A copy of every manifest destination as committed (the placeholders)."""
+    tree = root / "repo"
+    for entry in ENTRIES:
+        target = tree / entry.dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / entry.dest, target)
+    return tree
+
+
+def _contents(tree: Path) -> dict[str, bytes]:
+    return {e.dest: (tree / e.dest).read_bytes() for e in ENTRIES}
+
+
+def test_docs_table_is_rendered_from_the_manifest() -> None:
+    doc = (REPO / "docs" / "migration.md").read_text()
+    assert render_table(ENTRIES) in doc
+
+
+def test_manifest_covers_every_placeholder_file() -> None:
+    """After bring-over no payload is a placeholder, so a real `up` no longer refuses."""
+    placeholders = sorted(
+        str(p.relative_to(REPO)) for p in REPO.glob("stacks/*/files/**/*")
+        if p.is_file() and is_placeholder(p.read_text(encoding="utf-8", errors="replace")))
+    assert placeholders == sorted(e.dest for e in ENTRIES)
+
+
+def test_copies_every_file_and_reports_it(tmp_path: Path, capsys) -> None:
+    checkout, tree = _checkout(tmp_path), _tree(tmp_path)
+    assert main(["--from", str(checkout)], root=tree) == 0
+    out = capsys.readouterr().out
+    for entry in ENTRIES:
+        text = (tree / entry.dest).read_text()
+        assert not is_placeholder(text)
+        assert f"copied     {entry.dest}  <- {entry.source}" in out
+    assert f"bring-over: {len(ENTRIES)} written, 0 already up to date" in out
+    # Heredoc: indentation removed as Terraform's <<- does, trimspace applied.
+    policy = next(e for e in ENTRIES if e.heredoc)
+    assert (tree / policy.dest).read_text() == (
+        f"# fake policy {policy.heredoc.name}\nif request.user:\n    return True\nreturn False\n")
+    assert main(["--from", str(checkout)], root=tree) == 0
+    assert f"0 written, {len(ENTRIES)} already up to date" in capsys.readouterr().out
+
+
+def test_missing_source_writes_nothing(tmp_path: Path, capsys) -> None:
+    checkout, tree = _checkout(tmp_path), _tree(tmp_path)
+    (checkout / ENTRIES[0].source).unlink()
+    before = _contents(tree)
+    assert main(["--from", str(checkout)], root=tree) == 2
+    err = capsys.readouterr().err
+    assert f"{ENTRIES[0].dest}: {checkout / ENTRIES[0].source}: not found in the Terraform checkout" in err
+    assert err.rstrip().endswith("nothing written")
+    assert _contents(tree) == before
+
+
+def test_git_crypt_encrypted_source_is_refused(tmp_path: Path, capsys) -> None:
+    checkout, tree = _checkout(tmp_path), _tree(tmp_path)
+    entry = next(e for e in ENTRIES if e.dest.endswith("conf.yml"))
+    (checkout / entry.source).write_bytes(GIT_CRYPT_HEADER + b"\x8a\x01ciphertext")
+    before = _contents(tree)
+    assert main(["--from", str(checkout)], root=tree) == 2
+    assert "encrypted by git-crypt; run `git-crypt unlock` in the checkout first" in capsys.readouterr().err
+    assert _contents(tree) == before
+
+
+def test_real_content_is_not_overwritten_without_force(tmp_path: Path, capsys) -> None:
+    checkout, tree = _checkout(tmp_path), _tree(tmp_path)
+    edited = tree / ENTRIES[0].dest
+    edited.write_text("operator's own edit\n")
+    before = _contents(tree)
+    assert main(["--from", str(checkout)], root=tree) == 1
+    err = capsys.readouterr().err
+    assert f"{ENTRIES[0].dest} holds real content that differs from {ENTRIES[0].source}; pass --force" in err
+    assert _contents(tree) == before  # not even the placeholders were replaced
+    assert main(["--from", str(checkout), "--force"], root=tree) == 0
+    assert f"overwrote  {ENTRIES[0].dest}" in capsys.readouterr().out
+    assert edited.read_text() == _fake_body(ENTRIES[0])
+
+
+def test_heredoc_with_terraform_interpolation_is_refused(tmp_path: Path, capsys) -> None:
+    checkout, tree = _checkout(tmp_path), _tree(tmp_path)
+    policy = next(e for e in ENTRIES if e.heredoc)
+    path = checkout / policy.source
+    path.write_text(path.read_text().replace("# fake policy", "# group ${authentik_group.x.name}", 1))
+    assert main(["--from", str(checkout)], root=tree) == 2
+    assert "interpolates Terraform values" in capsys.readouterr().err
+
+
+def test_heredoc_escapes_become_literal(tmp_path: Path) -> None:
+    checkout = _checkout(tmp_path)
+    policy = next(e for e in ENTRIES if e.heredoc)
+    path = checkout / policy.source
+    path.write_text(path.read_text().replace("return False", 'return f"$${x} %%{y}"', 1))
+    assert 'return f"${x} %{y}"' in bring_over.read_source(checkout, policy).decode()
+
+
+def test_from_is_required(capsys) -> None:
+    assert main(["--from", ""]) == 2
+    assert "FROM is required" in capsys.readouterr().err
+
+
+def test_synth_passes_after_bring_over(tmp_path: Path) -> None:
+    """The brought-over tree still synthesizes: the programs accept real content."""
+    tree = tmp_path / "repo"
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    for rel in files:
+        if (REPO / rel).is_file():
+            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / rel, tree / rel)
+    assert main(["--from", str(_checkout(tmp_path))], root=tree) == 0
+    stacks = sorted({e.dest.split("/")[1] for e in ENTRIES})
+    result = subprocess.run([sys.executable, "-m", "tools.synth", "--out", str(tmp_path / "synth"),
+                             "--stacks", *stacks], cwd=tree, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(stacks)} stacks" in result.stdout and "0 failed" in result.stdout
