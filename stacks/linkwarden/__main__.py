@@ -4,7 +4,8 @@ import pulumi
 import pulumi_random as random
 
 from components import constants as c
-from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
+from components.database_credentials import PASSWORD, DatabaseCredentials, DatabaseCredentialsArgs, database_url
+from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.live_read import LiveReadArgs, json_value, read_live
 from components.namespace import Namespace, NamespaceArgs
@@ -21,12 +22,11 @@ NS = "linkwarden"
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 secrets = ExternalSecret("linkwarden-secrets", ExternalSecretArgs(namespace=NS, extract=["linkwarden"]), opts=ns_opts)
-ExternalSecret("linkwarden-db-creds", ExternalSecretArgs(
-    namespace=NS, store="vault-database",
-    data=[SecretKey(secret_key="password", key="static-creds/pg-linkwarden", property="password")],
-    template={"metadata": {"annotations": {"reloader.stakater.com/match": "true"}}, "data": {
-        "DATABASE_URL": f"postgresql://linkwarden:{{{{ .password }}}}@{settings.postgresql_host}:5432/linkwarden",
-        "DB_PASSWORD": "{{ .password }}"}}), opts=ns_opts)
+DatabaseCredentials("linkwarden-db-creds", DatabaseCredentialsArgs(
+    namespace=NS, role="pg-linkwarden", reload_match=True,
+    template={"DATABASE_URL": database_url("postgresql", user="linkwarden", host=settings.postgresql_host,
+                                           port=5432, database="linkwarden"),
+              "DB_PASSWORD": PASSWORD}), opts=ns_opts)
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # NextAuth session secret; generation flags only matter at creation (see components.random_secret).
 nextauth_secret = random.RandomString("secret", length=32, special=True, override_special="/@£$",
