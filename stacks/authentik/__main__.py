@@ -29,7 +29,7 @@ from components.payload import PLACEHOLDER_MARKER, load_payload, offline_synth, 
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs, cluster_tls_secret
-from components.web_app import WebApp, WebAppArgs
+from components.web_app import Pdb, WebApp, WebAppArgs
 from components.traefik_middleware import TraefikMiddleware, TraefikMiddlewareArgs
 from components.workload import deployment_ignore_changes
 from values import CHART_VERSION, EMAIL_PASSWORD_KEY, EMAIL_SECRET, helm_values
@@ -165,14 +165,8 @@ WebApp(pgbouncer.NAME, WebAppArgs(
     service_labels={},
     service_spec={"type": "ClusterIP"},
     service_ports=[{"port": pgbouncer.PORT, "target_port": pgbouncer.PORT, "protocol": "TCP"}],
+    pdb=Pdb(min_available=2),  # 3 replicas, at least 2 up: one node drain at a time goes through
 ), opts=pulumi.ResourceOptions(depends_on=[namespace, pgbouncer_auth]))
-k8s.policy.v1.PodDisruptionBudget(
-    "pgbouncer",
-    metadata={"name": pgbouncer.NAME, "namespace": NS},
-    # 3 replicas, at least 2 up: one node drain at a time goes through.
-    spec={"min_available": 2, "selector": {"match_labels": pgbouncer.LABELS}},
-    opts=ns_opts,
-)
 
 # --- ingresses ------------------------------------------------------------------------------
 homepage_token = vault_json_field("platform", "homepage_credentials", placeholder={}).apply(
