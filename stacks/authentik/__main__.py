@@ -24,7 +24,7 @@ from components.constants import MW_AUTHENTIK_RATE_LIMIT, TIER_CLUSTER
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
-from components.namespace import Namespace, NamespaceArgs
+from components.namespace import Namespace, NamespaceArgs, Quota
 from components.payload import PLACEHOLDER_MARKER, load_payload, offline_synth, tls_material
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
@@ -92,16 +92,9 @@ def forward_auth_table() -> tuple[dict[str, list[str]], str]:
 namespace = Namespace(NS, NamespaceArgs(
     tier=TIER_CLUSTER,
     # Keel is deliberately not enrolled: the server image is a pinned overlay (values.py).
-    labels={"resource-governance/custom-quota": "true"},
+    quota=Quota(hard={"requests.cpu": "16", "requests.memory": "16Gi", "limits.memory": "96Gi", "pods": "50"}),
 ))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-
-k8s.core.v1.ResourceQuota(
-    "authentik-quota",
-    metadata={"name": "authentik-quota", "namespace": NS},
-    spec={"hard": {"requests.cpu": "16", "requests.memory": "16Gi", "limits.memory": "96Gi", "pods": "50"}},
-    opts=ns_opts,
-)
 
 certificate, private_key = tls_material()
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)

@@ -18,7 +18,7 @@ from components.backup_cronjob import BackupCronJob, BackupCronJobArgs
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL
 from components.db_bootstrap import MysqlUser, MysqlUserArgs, PostgresDatabase, PostgresDatabaseArgs
 from components.ingress import IngressArgs, IngressFactory, Sablier
-from components.namespace import Namespace, NamespaceArgs
+from components.namespace import Namespace, NamespaceArgs, Quota
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import load_payload
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
@@ -36,16 +36,10 @@ NS = "dbaas"
 settings = ClusterSettings.load()
 TIER = settings.tier("cluster")
 
-namespace = Namespace(NS, NamespaceArgs(tier=TIER, labels={"resource-governance/custom-quota": "true"}))
+# Own quota; the LimitRange of this namespace belongs to Kyverno (generate-limitrange-by-tier).
+namespace = Namespace(NS, NamespaceArgs(tier=TIER, quota=Quota(hard={
+    "requests.cpu": "8", "requests.memory": "40Gi", "limits.memory": "40Gi", "pods": "30"})))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-
-# The LimitRange of this namespace belongs to Kyverno (generate-limitrange-by-tier), not here.
-k8s.core.v1.ResourceQuota(
-    "dbaas-quota",
-    metadata={"name": "dbaas-quota", "namespace": NS},
-    spec={"hard": {"requests.cpu": "8", "requests.memory": "40Gi", "limits.memory": "40Gi", "pods": "30"}},
-    opts=ns_opts,
-)
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
