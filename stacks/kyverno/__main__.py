@@ -45,7 +45,10 @@ def trusted_registries() -> list[str]:
 # --- namespace and engine ---------------------------------------------------------------------
 
 namespace = Namespace(NS, NamespaceArgs(
-    tier=c.TIER_CLUSTER, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+    tier=None,
+    no_tier_reason="as upstream: Kyverno's own tier-keyed LimitRange/quota/priority generation must "
+                   "never size the admission controller itself",
+    labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 
 _resources = lambda mem_limit, cpu, mem_request: {  # noqa: E731
     "limits": {"memory": mem_limit}, "requests": {"cpu": cpu, "memory": mem_request}}

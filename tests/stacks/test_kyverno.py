@@ -36,6 +36,13 @@ def _policies(stack) -> dict[str, dict]:
             if r["custom"] and r["inputs"].get("kind") == "ClusterPolicy"}
 
 
+def test_namespace_labels_are_upstreams_without_a_tier(stack):
+    # Upstream (stacks/kyverno/modules/kyverno/main.tf) gives the namespace no tier label, so
+    # the tier-keyed generate/mutate rules never act on Kyverno's own namespace.
+    labels = stack.k8s("Namespace", "kyverno")["inputs"]["metadata"]["labels"]
+    assert labels == {"istio-injection": "disabled", "keel.sh/enrolled": "true"}
+
+
 def test_engine_release_is_pinned(stack):
     [release] = stack.of_type("kubernetes:helm.sh/v3:Release")
     inputs = release["inputs"]
