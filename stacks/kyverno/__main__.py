@@ -211,8 +211,10 @@ KyvernoPolicy("require-trusted-registries", KyvernoPolicyArgs(
     description="Images must come from trusted registries to prevent supply chain attacks.",
     rules=[pod_validate_rule(
         "validate-registries", exclude=EXCLUDED,
-        message=("Images must be from trusted registries. Allowlist: registryAllowlist in "
-                 "policies/config/defaults.yaml (shared with the CrossGuard pack); add the registry there if "
+        # The live text, kept exactly at adoption: it still names the Terraform file, while the
+        # list now lives in policies/config/defaults.yaml (README: "registry allowlist").
+        message=("Images must be from trusted registries. Allowlist defined in "
+                 "stacks/kyverno/modules/kyverno/security-policies.tf \u2014 add the new registry there if "
                  "intentional, otherwise switch the workload to a trusted source."),
         pattern={"spec": {"containers": [{"image": " | ".join(trusted_registries())}]}},
     )],

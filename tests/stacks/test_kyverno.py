@@ -165,6 +165,15 @@ def test_pull_secrets_have_upstreams_exact_bytes(monkeypatch):
     }
 
 
+def test_trusted_registries_message_is_upstreams_text(stack):
+    # security-policies.tf at 0cd4afb6, byte for byte (em dash included).
+    [rule] = _policies(stack)["require-trusted-registries"]["spec"]["rules"]
+    assert rule["validate"]["message"] == (
+        "Images must be from trusted registries. Allowlist defined in "
+        "stacks/kyverno/modules/kyverno/security-policies.tf \u2014 add the new registry there if "
+        "intentional, otherwise switch the workload to a trusted source.")
+
+
 def test_priority_classes_match_the_tier_mutation(stack):
     values = {r["inputs"]["metadata"]["name"]: r["inputs"]["value"]
               for r in stack.of_type("kubernetes:scheduling.k8s.io/v1:PriorityClass")}
