@@ -132,11 +132,16 @@ def _decoded(data: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _service_fields(spec: Any, status: Any) -> dict[str, str | None]:
-    def get(obj: Any, key: str) -> Any:
+    def get(obj: Any, key: str, wire_key: str) -> Any:
+        # Typed outputs (pulumi_kubernetes.*.outputs) answer the snake_case property; plain
+        # dicts may carry either spelling depending on how the SDK deserialized them.
         if obj is None:
             return None
-        return obj.get(key) if isinstance(obj, Mapping) else getattr(obj, key, None)
+        value = getattr(obj, key, None)
+        if value is None and isinstance(obj, Mapping):
+            value = obj.get(key, obj.get(wire_key))
+        return value
 
-    ingress = get(get(status, "load_balancer"), "ingress") or []
-    return {"cluster_ip": get(spec, "cluster_ip"),
-            "load_balancer_ip": get(ingress[0], "ip") if ingress else None}
+    ingress = get(get(status, "load_balancer", "loadBalancer"), "ingress", "ingress") or []
+    return {"cluster_ip": get(spec, "cluster_ip", "clusterIP"),
+            "load_balancer_ip": get(ingress[0], "ip", "ip") if ingress else None}
