@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from components import constants
+
+if TYPE_CHECKING:
+    from components.metallb import MetalLbAddress
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class ClusterSettings:
     mail_host: str = "mail.viktorbarzin.me"
     tls_secret_name: str = "tls-secret"
     vault_address: str = "https://vault.viktorbarzin.me"
+    shared_lb_ip: str = "10.0.20.200"
+    """The MetalLB address several LoadBalancer Services share (distinct ports each)."""
     dns: DnsTarget = field(default_factory=DnsTarget)
     tiers: dict[str, str] = field(default_factory=lambda: dict(constants.TIERS))
 
@@ -68,6 +74,12 @@ class ClusterSettings:
             else:
                 top[attr] = value
         return cls(dns=DnsTarget(**dns), **top)  # type: ignore[arg-type]
+
+    def shared_lb(self, *, legacy_annotation: bool = False) -> "MetalLbAddress":
+        """The shared MetalLB address, with the sharing key every holder of it uses."""
+        from components.metallb import MetalLbAddress
+
+        return MetalLbAddress(ip=self.shared_lb_ip, shared=True, legacy_annotation=legacy_annotation)
 
     def tier(self, key: str) -> str:
         """Tier label value by its short name (core, cluster, gpu, edge, aux)."""

@@ -17,11 +17,44 @@ import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label
-from components.workload import deployment_ignore_changes, sablier_labels
+from components.workload import (
+    GPU_MEMORY_RESOURCE, GPU_RESOURCE, Gpu, deployment_ignore_changes, gpu_containers, gpu_pod_spec, sablier_labels,
+)
 
 _COMPONENT = "WebApp"
 STRATEGIES = ("RollingUpdate", "Recreate")
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pdb:
+    """PodDisruptionBudget over the app's pods: exactly one of the two bounds.
+
+    Prefer ``max_unavailable``: with one replica, ``min_available=1`` blocks every voluntary
+    eviction and a node drain hangs on the pod.
+    """
+
+    min_available: int | str | None = None
+    max_unavailable: int | str | None = None
+    name: str | None = None
+    """metadata.name; defaults to the Deployment's name."""
+
+    def __post_init__(self) -> None:
+        bounds = [b for b in (self.min_available, self.max_unavailable) if b is not None]
+        if len(bounds) != 1:
+            raise ArgumentError("Pdb", "min_available", "and 'max_unavailable': set exactly one")
+        for argument in ("min_available", "max_unavailable"):
+            value = getattr(self, argument)
+            if value is None:
+                continue
+            # Kubernetes IntOrString: a count, or a percentage such as "50%"; a digit string
+            # is kept as written because that is what the live object stores.
+            if isinstance(value, bool) or not (
+                    (isinstance(value, int) and value >= 0)
+                    or (isinstance(value, str) and (value.isdigit() or (value.endswith("%") and value[:-1].isdigit())))):
+                raise ArgumentError("Pdb", argument, f"is {value!r}, expected a count >= 0 or a percentage like '50%'")
+        if self.name is not None:
+            require_dns_label("Pdb", "name", self.name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +84,8 @@ class WebAppArgs:
     init_containers: Sequence[Mapping] = ()
     pod_spec: Mapping = field(default_factory=dict)
     """Any other pod-spec fields (node_selector, security_context, service_account_name, ...)."""
+    gpu: Gpu | None = None
+    """Schedule on the GPU node (selector + toleration) and claim the device/VRAM limits."""
     keel: bool = False
     """Keel rolls the image: ignore its annotations and the tags of ``keel_containers``; when
     one of those images is unpinned (no tag, or `:latest`), mark the Deployment so the
@@ -73,6 +108,8 @@ class WebAppArgs:
     """Any other Service spec fields (load_balancer_ip, external_traffic_policy, ...)."""
     service_ignore_changes: Sequence[str] = ()
     """Controller-owned Service paths (e.g. the pool annotation MetalLB writes)."""
+    pdb: Pdb | None = None
+    """PodDisruptionBudget over the selector (child ``<name>-pdb``)."""
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
@@ -95,12 +132,23 @@ class WebAppArgs:
         for key in ("containers", "volumes", "init_containers"):
             if key in self.pod_spec:
                 raise ArgumentError(_COMPONENT, "pod_spec", f"must not set {key!r}; use the {key} argument")
+        if self.gpu is not None:
+            if not isinstance(self.gpu, Gpu):
+                raise ArgumentError(_COMPONENT, "gpu", f"must be Gpu(...), got {self.gpu!r}")
+            if not 0 <= self.gpu.container < len(self.containers):
+                raise ArgumentError(_COMPONENT, "gpu", f"container index {self.gpu.container} is out of range")
+            limits = (self.containers[self.gpu.container].get("resources") or {}).get("limits") or {}
+            for key in (GPU_RESOURCE, GPU_MEMORY_RESOURCE):
+                if key in limits:
+                    raise ArgumentError(_COMPONENT, "containers", f"must not set the {key!r} limit; use the gpu argument")
         for i in self.keel_containers:
             if not 0 <= i < len(self.containers):
                 raise ArgumentError(_COMPONENT, "keel_containers", f"index {i} is out of range")
         for port in self.service_ports:
             if not isinstance(port, Mapping) or "port" not in port:
                 raise ArgumentError(_COMPONENT, "service_ports", f"entry {port!r} has no 'port'")
+        if self.pdb is not None and not isinstance(self.pdb, Pdb):
+            raise ArgumentError(_COMPONENT, "pdb", f"must be Pdb(...), got {self.pdb!r}")
         if isinstance(self.service_ignore_changes, str):
             raise ArgumentError(_COMPONENT, "service_ignore_changes", "must be a list of paths, not a string")
 
@@ -132,6 +180,8 @@ def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
     if args.pod_annotations:
         template_metadata["annotations"] = dict(args.pod_annotations)
     pod: dict = {**args.pod_spec, "containers": [dict(x) for x in args.containers]}
+    if args.gpu is not None:
+        pod = {**gpu_pod_spec(args.gpu, args.pod_spec), "containers": gpu_containers(args.gpu, args.containers)}
     if args.init_containers:
         pod["init_containers"] = [dict(x) for x in args.init_containers]
     if args.volumes:
@@ -152,6 +202,7 @@ def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
 class WebApp(pulumi.ComponentResource):
     """Deployment ``name`` (child ``<name>-deployment``) and, with ports, Service (child ``<name>-service``).
 
+    With ``pdb``, a PodDisruptionBudget (child ``<name>-pdb``) over the same selector.
     Outputs ``deployment_name`` and ``service_name`` (None without a Service).
     """
 
@@ -183,6 +234,15 @@ class WebApp(pulumi.ComponentResource):
             k8s.core.v1.Service(f"{name}-service", metadata=service_metadata, spec=service_spec,
                                 opts=pulumi.ResourceOptions(parent=self,
                                                             ignore_changes=list(args.service_ignore_changes)))
+        if args.pdb is not None:
+            pdb_spec: dict = {"selector": {"match_labels": dict(args.selector or {"app": name})}}
+            if args.pdb.min_available is not None:
+                pdb_spec["min_available"] = args.pdb.min_available
+            else:
+                pdb_spec["max_unavailable"] = args.pdb.max_unavailable
+            k8s.policy.v1.PodDisruptionBudget(
+                f"{name}-pdb", metadata={"name": args.pdb.name or name, "namespace": args.namespace},
+                spec=pdb_spec, opts=pulumi.ResourceOptions(parent=self))
         self.deployment_name = pulumi.Output.from_input(name)
         self.service_name = pulumi.Output.from_input(service_name)
         self.register_outputs({"deployment_name": self.deployment_name, "service_name": self.service_name})

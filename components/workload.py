@@ -8,8 +8,10 @@ stack; these helpers are the one place that knows those field paths.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from components import constants as c
+from components.errors import ArgumentError
 
 KEEL_ANNOTATIONS = ("keel.sh/policy", "keel.sh/trigger", "keel.sh/pollSchedule", "keel.sh/match-tag")
 ROLLOUT_ANNOTATIONS = ("kubernetes.io/change-cause", "deployment.kubernetes.io/revision")
@@ -63,6 +65,67 @@ def secret_env(secret: str, keys: Mapping[str, str], *, optional: bool = False) 
         {"name": name, "value_from": {"secret_key_ref": {"name": secret, "key": key, **ref_extra}}}
         for name, key in keys.items()
     ]
+
+
+GPU_NODE_LABEL = "nvidia.com/gpu.present"
+GPU_RESOURCE = "nvidia.com/gpu"
+"""The device plugin's resource, also the key of the GPU node's NoSchedule taint."""
+GPU_MEMORY_RESOURCE = "viktorbarzin.me/gpumem"
+"""VRAM budget (MiB) the nvidia stack advertises on the GPU node; the sum of every tenant's
+limit must stay within it, so values carry over from upstream exactly."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Gpu:
+    """Run on the (single, time-sliced) GPU node: node selector, taint toleration and,
+    optionally, the device and VRAM-budget limits on one container."""
+
+    devices: int | None = None
+    """`nvidia.com/gpu` limit; None for a pod that only needs the node (its drivers, say)."""
+    memory_mib: int | None = None
+    """`viktorbarzin.me/gpumem` limit: the VRAM this tenant may hold."""
+    container: int = 0
+    """Index of the container that gets the limits."""
+    explicit_operator: bool = True
+    """Write the toleration's `operator: Equal` (Kubernetes' default once `value` is set).
+    Both forms exist live; keep each workload's as it is so adoption changes nothing."""
+
+    def __post_init__(self) -> None:
+        for argument, value in (("devices", self.devices), ("memory_mib", self.memory_mib)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ArgumentError("Gpu", argument, f"is {value!r}, expected a positive integer or None")
+        if self.memory_mib is not None and self.devices is None:
+            raise ArgumentError("Gpu", "memory_mib", "needs devices: a VRAM budget without the GPU means nothing")
+        if isinstance(self.container, bool) or not isinstance(self.container, int) or self.container < 0:
+            raise ArgumentError("Gpu", "container", f"is {self.container!r}, expected a container index")
+
+
+def gpu_pod_spec(gpu: Gpu, pod_spec: Mapping | None = None) -> dict:
+    """``pod_spec`` plus the GPU node selector and toleration (appended to any others)."""
+    pod = dict(pod_spec or {})
+    toleration = {"key": GPU_RESOURCE, **({"operator": "Equal"} if gpu.explicit_operator else {}),
+                  "value": "true", "effect": "NoSchedule"}
+    pod["node_selector"] = {**pod.get("node_selector", {}), GPU_NODE_LABEL: "true"}
+    pod["tolerations"] = [*pod.get("tolerations", []), toleration]
+    return pod
+
+
+def gpu_containers(gpu: Gpu, containers: Iterable[Mapping]) -> list[dict]:
+    """``containers`` with the device and VRAM limits added to container ``gpu.container``."""
+    out = [dict(x) for x in containers]
+    if gpu.container >= len(out):
+        raise ArgumentError("Gpu", "container", f"index {gpu.container} is out of range")
+    limits: dict = {}
+    if gpu.devices is not None:
+        limits[GPU_RESOURCE] = str(gpu.devices)
+    if gpu.memory_mib is not None:
+        limits[GPU_MEMORY_RESOURCE] = str(gpu.memory_mib)
+    if limits:
+        target = out[gpu.container]
+        resources = dict(target.get("resources") or {})
+        resources["limits"] = {**resources.get("limits", {}), **limits}
+        target["resources"] = resources
+    return out
 
 
 def _text(value: object) -> str:

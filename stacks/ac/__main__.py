@@ -7,8 +7,8 @@ this stack owns only the selector-less Services, their Endpoints, the routes and
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.constants import IGNORE_GOLDILOCKS_LABEL
 from components.ingress import IngressArgs, IngressFactory
+from components.namespace import Namespace, NamespaceArgs
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
@@ -19,12 +19,12 @@ HOST = f"ac.{settings.root_domain}"
 DEVVM_IP = "10.0.10.10"
 
 
-# No tier label: upstream never gave this namespace one (see README).
-namespace = k8s.core.v1.Namespace(
-    "ac-namespace",
-    metadata={"name": NS, "labels": {"istio-injection": "disabled", "keel.sh/enrolled": "true"}},
-    opts=pulumi.ResourceOptions(ignore_changes=[IGNORE_GOLDILOCKS_LABEL]),
-)
+namespace = Namespace(NS, NamespaceArgs(
+    tier=None, no_tier_reason="upstream never gave it one; it holds only routing objects to the DevVM, "
+                              "so Kyverno's tier LimitRange/quota have nothing to size (see README)",
+    labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"},
+    protect=False,  # Services, Endpoints and routes only: nothing stateful to lose, as before
+))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)

@@ -24,12 +24,12 @@ from components.constants import MW_AUTHENTIK_RATE_LIMIT, TIER_CLUSTER
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
-from components.namespace import Namespace, NamespaceArgs
+from components.namespace import Namespace, NamespaceArgs, Quota
 from components.payload import PLACEHOLDER_MARKER, load_payload, offline_synth, tls_material
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs, cluster_tls_secret
-from components.web_app import WebApp, WebAppArgs
+from components.web_app import Pdb, WebApp, WebAppArgs
 from components.traefik_middleware import TraefikMiddleware, TraefikMiddlewareArgs
 from components.workload import deployment_ignore_changes
 from values import CHART_VERSION, EMAIL_PASSWORD_KEY, EMAIL_SECRET, helm_values
@@ -92,16 +92,9 @@ def forward_auth_table() -> tuple[dict[str, list[str]], str]:
 namespace = Namespace(NS, NamespaceArgs(
     tier=TIER_CLUSTER,
     # Keel is deliberately not enrolled: the server image is a pinned overlay (values.py).
-    labels={"resource-governance/custom-quota": "true"},
+    quota=Quota(hard={"requests.cpu": "16", "requests.memory": "16Gi", "limits.memory": "96Gi", "pods": "50"}),
 ))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-
-k8s.core.v1.ResourceQuota(
-    "authentik-quota",
-    metadata={"name": "authentik-quota", "namespace": NS},
-    spec={"hard": {"requests.cpu": "16", "requests.memory": "16Gi", "limits.memory": "96Gi", "pods": "50"}},
-    opts=ns_opts,
-)
 
 certificate, private_key = tls_material()
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
@@ -165,14 +158,8 @@ WebApp(pgbouncer.NAME, WebAppArgs(
     service_labels={},
     service_spec={"type": "ClusterIP"},
     service_ports=[{"port": pgbouncer.PORT, "target_port": pgbouncer.PORT, "protocol": "TCP"}],
+    pdb=Pdb(min_available=2),  # 3 replicas, at least 2 up: one node drain at a time goes through
 ), opts=pulumi.ResourceOptions(depends_on=[namespace, pgbouncer_auth]))
-k8s.policy.v1.PodDisruptionBudget(
-    "pgbouncer",
-    metadata={"name": pgbouncer.NAME, "namespace": NS},
-    # 3 replicas, at least 2 up: one node drain at a time goes through.
-    spec={"min_available": 2, "selector": {"match_labels": pgbouncer.LABELS}},
-    opts=ns_opts,
-)
 
 # --- ingresses ------------------------------------------------------------------------------
 homepage_token = vault_json_field("platform", "homepage_credentials", placeholder={}).apply(

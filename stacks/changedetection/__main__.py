@@ -1,14 +1,11 @@
 """changedetection.io with a sockpuppetbrowser (Chrome) sidecar; JSON datastore on NFS."""
 
-import base64
-import json
-
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
+from components.live_read import LiveReadArgs, json_value, read_live
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
@@ -30,20 +27,9 @@ data = NfsVolume("changedetection-data-nfs", NfsVolumeArgs(namespace=NS, nfs_ser
 
 # The Homepage widget's API key lives in Vault (homepage_credentials, a JSON document) and
 # reaches the ingress annotation through the Secret ESO syncs; read, never managed here.
-synced = k8s.core.v1.Secret.get("changedetection-secrets-synced", f"{NS}/{SECRETS}",
-                                opts=pulumi.ResourceOptions(depends_on=[secrets]))
-
-
-def _widget_key(secret_data: dict | None) -> str:
-    raw = (secret_data or {}).get("homepage_credentials")
-    if raw is None:
-        if pulumi.runtime.is_dry_run():
-            return ""
-        raise KeyError(f"{NS}/{SECRETS} has no homepage_credentials key (Vault secret/changedetection)")
-    return json.loads(base64.b64decode(raw))["changedetection"]["api_key"]
-
-
-widget_key = pulumi.Output.secret(synced.data.apply(_widget_key))
+synced = read_live(SECRETS, LiveReadArgs(namespace=NS, keys=["homepage_credentials"], depends_on=[secrets],
+                                         source="Vault secret/changedetection"))
+widget_key = json_value(synced["homepage_credentials"], "changedetection", "api_key")
 
 browser = {
     "name": "sockpuppetbrowser",

@@ -21,7 +21,7 @@ from components.platform_users import owner_domains, read_k8s_users
 from components.secret_inputs import preview_config, vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.web_app import WebApp, WebAppArgs
+from components.web_app import Pdb, WebApp, WebAppArgs
 from records import Record, non_proxied_records, proxied_records, wildcard, zone_records
 from worker import COMPATIBILITY_DATE, COVERED_HOSTS, MAIN_MODULE, SCRIPT_NAME, worker_source
 
@@ -85,14 +85,8 @@ WebApp("cloudflared", WebAppArgs(
         "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
     }],
     service_ports=[{"name": "http", "port": 80, "target_port": 14333, "protocol": "TCP"}],
+    pdb=Pdb(max_unavailable=1),
 ), opts=ns_opts)
-
-k8s.policy.v1.PodDisruptionBudget(
-    "cloudflared-pdb",
-    metadata={"name": "cloudflared", "namespace": NS},
-    spec={"max_unavailable": 1, "selector": {"match_labels": APP}},
-    opts=ns_opts,
-)
 
 # --- the tunnel's routing -------------------------------------------------------------------
 # Every host goes to Traefik's Service by DNS name (never its LB address, which has moved

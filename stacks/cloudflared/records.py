@@ -44,7 +44,8 @@ class Record:
     ttl: int = 1
     """1 = automatic."""
     priority: int | None = None
-    """MX only: the provider ignores it on other types."""
+    """MX preference. Cloudflare uses it only on MX/SRV/URI but keeps whatever was sent, and
+    upstream sent 1 on three TXT/A records: those carry it too so adoption shows no diff."""
 
 
 def fqdn(name: str, root_domain: str) -> str:
@@ -86,7 +87,8 @@ def zone_records(root_domain: str) -> list[Record]:
         # Canary for the outage Worker (worker.py covers it): always an origin failure.
         Record(logical="test-failover", name=f"test-failover.{root}", type="CNAME",
                content=DEAD_TUNNEL_TARGET, proxied=True),
-        Record(logical="mail-spf", name=root, type="TXT", content='"v=spf1 include:spf.brevo.com ~all"'),
+        Record(logical="mail-spf", name=root, type="TXT", content='"v=spf1 include:spf.brevo.com ~all"',
+               priority=1),
         Record(logical="mail-domainkey-rspamd", name=f"mail._domainkey.{root}", type="TXT", content=DKIM_RSPAMD),
         Record(logical="brevo-domainkey1", name=f"brevo1._domainkey.{root}", type="CNAME",
                content="b1.viktorbarzin-me.dkim.brevo.com."),
@@ -96,8 +98,9 @@ def zone_records(root_domain: str) -> list[Record]:
         Record(logical="mail-mta-sts", name=f"_mta-sts.{root}", type="TXT", content='"v=STSv1; id=20260412"'),
         Record(logical="mail-tlsrpt", name=f"_smtp._tls.{root}", type="TXT",
                content=f'"v=TLSRPTv1; rua=mailto:postmaster@{root}"'),
-        Record(logical="mail-dmarc", name=f"_dmarc.{root}", type="TXT", content=DMARC),
-        Record(logical="keyserver", name=f"keyserver.{root}", type="A", content=KEYSERVER_IP, ttl=3600),
+        Record(logical="mail-dmarc", name=f"_dmarc.{root}", type="TXT", content=DMARC, priority=1),
+        Record(logical="keyserver", name=f"keyserver.{root}", type="A", content=KEYSERVER_IP, ttl=3600,
+               priority=1),
     ]
 
 

@@ -7,30 +7,31 @@ import pulumi_kubernetes as k8s
 
 from components.constants import TIER_EDGE
 from components.external_secret import ExternalSecret, ExternalSecretArgs
+from components.live_read import LiveReadArgs, read_live
+from components.metallb import MetalLbAddress
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
-from components.secret_inputs import secret_config
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 
 settings = ClusterSettings.load()
-config = pulumi.Config()
 NS = "coturn"
 REALM = "viktorbarzin.me"
 TURN_PORT = 3478
 MIN_PORT, MAX_PORT = 49152, 49252
 # Own MetalLB address: a shared IP forces externalTrafficPolicy=Cluster, whose SNAT hides the
 # client from coturn. pfSense's coturn_lb alias, technitium, chrome-service and proxy track it.
-LB_IP = "10.0.20.205"
+LB = MetalLbAddress(ip="10.0.20.205")
 
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_EDGE, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-ExternalSecret("coturn-secrets", ExternalSecretArgs(namespace=NS, extract=["coturn"]), opts=ns_opts)
+secrets = ExternalSecret("coturn-secrets", ExternalSecretArgs(namespace=NS, extract=["coturn"]), opts=ns_opts)
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-# TURN shared secret (Vault secret/coturn: turn_secret) as secret stack config; see README.
-turn_secret = secret_config(config, "turnSecret")
+# TURN shared secret (Vault secret/coturn: turn_secret), read from the Secret ESO syncs.
+turn_secret = read_live("coturn-secrets", LiveReadArgs(namespace=NS, keys=["turn_secret"], depends_on=[secrets],
+                                                       source="Vault secret/coturn"))["turn_secret"]
 template = load_payload(Path(__file__).parent, "turnserver.conf")
 conf = turn_secret.apply(lambda secret: template.format(
     turn_port=TURN_PORT, auth_secret=secret, realm=REALM, public_ip=settings.dns.public_ip,
@@ -60,12 +61,11 @@ WebApp("coturn", WebAppArgs(
     volumes=[{"name": "config", "config_map": {"name": config_map.metadata["name"]}}],
     service_type="LoadBalancer",
     service_labels={},
-    service_annotations={"metallb.io/loadBalancerIPs": LB_IP},
+    service_annotations=LB.annotations,
     service_spec={"external_traffic_policy": "Local"},  # keep the client source address: STUN/TURN depends on it
     service_ports=signalling + [{"name": f"relay-{p}", "port": p, "target_port": p, "protocol": "UDP"}
                                 for p in range(MIN_PORT, MAX_PORT + 1)],
-    # MetalLB writes the pool it allocated from onto the live object.
-    service_ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]'],
+    service_ignore_changes=LB.ignore_changes,
 ), opts=ns_opts)
 
-pulumi.export("load_balancer_ip", LB_IP)
+pulumi.export("load_balancer_ip", LB.ip)

@@ -10,7 +10,7 @@ import yaml
 
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
-from components.namespace import Namespace, NamespaceArgs
+from components.namespace import Namespace, NamespaceArgs, Quota
 from components.payload import load_payload
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
@@ -34,21 +34,14 @@ def platform_secret(key: str) -> pulumi.Output[str]:
 
 
 # --- namespace, certificate, quota ----------------------------------------------------------
-namespace = Namespace(NS, NamespaceArgs(tier=TIER, labels={
-    "resource-governance/custom-quota": "true",
-    "keel.sh/enrolled": "true",
-}))
+namespace = Namespace(NS, NamespaceArgs(
+    tier=TIER, labels={"keel.sh/enrolled": "true"},
+    # Agents on every node, three LAPI replicas and the UI need more than the tier default.
+    quota=Quota(hard={"requests.cpu": "4", "requests.memory": "8Gi", "limits.memory": "16Gi", "pods": "30"}),
+))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
-
-# Agents on every node, three LAPI replicas and the UI need more than the tier default.
-k8s.core.v1.ResourceQuota(
-    "crowdsec-quota",
-    metadata={"name": "crowdsec-quota", "namespace": NS},
-    spec={"hard": {"requests.cpu": "4", "requests.memory": "8Gi", "limits.memory": "16Gi", "pods": "30"}},
-    opts=ns_opts,
-)
 
 # --- agent configuration mounted by the chart (see crowdsec_values.agent.extraVolumes) -------
 def agent_config_map(name: str, files: dict[str, str]) -> k8s.core.v1.ConfigMap:

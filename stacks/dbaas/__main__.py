@@ -18,7 +18,7 @@ from components.backup_cronjob import BackupCronJob, BackupCronJobArgs
 from components.constants import IMAGE_POLICY_ANNOTATION, IMAGE_POLICY_KEEL
 from components.db_bootstrap import MysqlUser, MysqlUserArgs, PostgresDatabase, PostgresDatabaseArgs
 from components.ingress import IngressArgs, IngressFactory, Sablier
-from components.namespace import Namespace, NamespaceArgs
+from components.namespace import Namespace, NamespaceArgs, Quota
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import load_payload
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
@@ -28,7 +28,7 @@ from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import deployment_ignore_changes, env, sablier_labels, secret_env
 from dbaas_mysql import ROOT_SECRET, SERVICE as MYSQL_SERVICE, mysql_server
-from dbaas_postgres import APP_DATABASES, CLUSTER, LB_IP, PRIMARY_SELECTOR, SUPERUSER_SECRET, cluster_spec
+from dbaas_postgres import APP_DATABASES, CLUSTER, PRIMARY_SELECTOR, SUPERUSER_SECRET, cluster_spec
 
 STACK_DIR = Path(__file__).resolve().parent
 NS = "dbaas"
@@ -36,16 +36,10 @@ NS = "dbaas"
 settings = ClusterSettings.load()
 TIER = settings.tier("cluster")
 
-namespace = Namespace(NS, NamespaceArgs(tier=TIER, labels={"resource-governance/custom-quota": "true"}))
+# Own quota; the LimitRange of this namespace belongs to Kyverno (generate-limitrange-by-tier).
+namespace = Namespace(NS, NamespaceArgs(tier=TIER, quota=Quota(hard={
+    "requests.cpu": "8", "requests.memory": "40Gi", "limits.memory": "40Gi", "pods": "30"})))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-
-# The LimitRange of this namespace belongs to Kyverno (generate-limitrange-by-tier), not here.
-k8s.core.v1.ResourceQuota(
-    "dbaas-quota",
-    metadata={"name": "dbaas-quota", "namespace": NS},
-    spec={"hard": {"requests.cpu": "8", "requests.memory": "40Gi", "limits.memory": "40Gi", "pods": "30"}},
-    opts=ns_opts,
-)
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
@@ -85,15 +79,14 @@ k8s.core.v1.Service(
     spec={"selector": PRIMARY_SELECTOR, "ports": postgres_port},
     opts=ns_opts,
 )
+# The shared MetalLB address (reachable from the DevVM); the live Service spells the
+# annotation the pre-0.13 way.
+shared_lb = settings.shared_lb(legacy_annotation=True)
 k8s.core.v1.Service(
     "postgresql-lb",
-    metadata={"name": "postgresql-lb", "namespace": NS, "annotations": {
-        "metallb.universe.tf/loadBalancerIPs": LB_IP,
-        "metallb.io/allow-shared-ip": "shared",
-    }},
+    metadata={"name": "postgresql-lb", "namespace": NS, "annotations": shared_lb.annotations},
     spec={"type": "LoadBalancer", "selector": PRIMARY_SELECTOR, "ports": postgres_port},
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=[
-        'metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=shared_lb.ignore_changes),
 )
 
 for logical_name, (owner, databases, schema) in APP_DATABASES.items():

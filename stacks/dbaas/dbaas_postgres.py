@@ -9,9 +9,6 @@ IMAGE = "ghcr.io/viktorbarzin/cnpg-postgis-pgvector:16-pgvector0.8.0"
 PRIMARY_SELECTOR = {"cnpg.io/cluster": CLUSTER, "cnpg.io/instanceRole": "primary"}
 # Secret CloudNativePG writes for the `postgres` superuser (enableSuperuserAccess).
 SUPERUSER_SECRET = f"{CLUSTER}-superuser"
-# Address shared by MetalLB with other LoadBalancer services (reachable from the DevVM).
-LB_IP = "10.0.20.200"
-
 PARAMETERS = {
     "search_path": '"$user", public',
     # 200 connections; memory settings scaled with it (work_mem is per sort/hash, not per connection).

@@ -1,14 +1,11 @@
 """FreshRSS feed reader at rss.<domain>: data on a block volume, extensions on NFS."""
 
-import base64
-import json
-
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
+from components.live_read import LiveReadArgs, json_value, read_live
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
@@ -30,20 +27,9 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # Homepage widget login: `homepage_credentials` (JSON) from Vault secret/freshrss, read
 # from the Secret ESO syncs. Only read here; Pulumi keeps the values encrypted in state.
-synced = k8s.core.v1.Secret.get("freshrss-secrets-synced", f"{NS}/{SECRETS}",
-                                opts=pulumi.ResourceOptions(depends_on=[secrets]))
-
-
-def _widget_login(secret_data: dict | None) -> dict:
-    raw = (secret_data or {}).get("homepage_credentials")
-    if raw is None:
-        if pulumi.runtime.is_dry_run():
-            return {"username": "", "password": ""}
-        raise KeyError(f"{NS}/{SECRETS} has no homepage_credentials key (Vault secret/freshrss)")
-    return json.loads(base64.b64decode(raw))["freshrss"]
-
-
-widget_login = pulumi.Output.secret(synced.data.apply(_widget_login))
+synced = read_live(SECRETS, LiveReadArgs(namespace=NS, keys=["homepage_credentials"], depends_on=[secrets],
+                                         source="Vault secret/freshrss"))
+widget_login = {k: json_value(synced["homepage_credentials"], "freshrss", k) for k in ("username", "password")}
 
 data = ProxmoxVolume("freshrss-data-proxmox", ProxmoxVolumeArgs(namespace=NS, storage="1Gi"), opts=ns_opts)
 extensions = NfsVolume("freshrss-extensions", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,

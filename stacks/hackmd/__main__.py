@@ -3,7 +3,8 @@
 import pulumi
 
 from components import constants as c
-from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey, reload_on_change
+from components.database_credentials import DatabaseCredentials, DatabaseCredentialsArgs, database_url
+from components.external_secret import reload_on_change
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
@@ -24,11 +25,9 @@ uploads = NfsVolume("hackmd-uploads-nfs", NfsVolumeArgs(namespace=NS, nfs_server
                                                         nfs_path="/srv/nfs/hackmd", storage="5Gi"), opts=ns_opts)
 
 # Vault's database engine rotates the static `codimd` MySQL password; ESO renders the DSN.
-ExternalSecret(SECRETS, ExternalSecretArgs(
-    namespace=NS,
-    store="vault-database",
-    data=[SecretKey(secret_key="db_password", key="static-creds/mysql-codimd", property="password")],
-    template={"data": {"CMD_DB_URL": "mysql://codimd:{{ .db_password }}@" + settings.mysql_host + "/codimd"}},
+DatabaseCredentials(SECRETS, DatabaseCredentialsArgs(
+    namespace=NS, role="mysql-codimd", password_key="db_password",
+    template={"CMD_DB_URL": database_url("mysql", user="codimd", host=settings.mysql_host, database="codimd")},
 ), opts=ns_opts)
 
 WebApp("hackmd", WebAppArgs(

@@ -2,6 +2,9 @@
 source Secrets its generate rules clone into every namespace, the tier PriorityClasses and
 the post-boot job that recycles pods admitted while the webhook was down."""
 
+import base64
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
@@ -9,7 +12,6 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from components import constants as c
-from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.kyverno_policy import (
     KyvernoPolicy, KyvernoPolicyArgs, any_of, clone_secret_rule, exclude_namespaces, json6902,
@@ -17,6 +19,7 @@ from components.kyverno_policy import (
 )
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import REPO_ROOT, load_payload
+from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.workload import cronjob_ignore_changes
@@ -45,7 +48,10 @@ def trusted_registries() -> list[str]:
 # --- namespace and engine ---------------------------------------------------------------------
 
 namespace = Namespace(NS, NamespaceArgs(
-    tier=c.TIER_CLUSTER, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
+    tier=None,
+    no_tier_reason="as upstream: Kyverno's own tier-keyed LimitRange/quota/priority generation must "
+                   "never size the admission controller itself",
+    labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 
 _resources = lambda mem_limit, cpu, mem_request: {  # noqa: E731
     "limits": {"memory": mem_limit}, "requests": {"cpu": cpu, "memory": mem_request}}
@@ -100,25 +106,35 @@ after_engine = pulumi.ResourceOptions(depends_on=[engine])
 tls_source = cluster_tls_secret(NS, settings.tls_secret_name, opts=pulumi.ResourceOptions(depends_on=[namespace]))
 
 
-def docker_config_source(name: str, vault_property: str, auth_entry: str) -> ExternalSecret:
-    """A kubernetes.io/dockerconfigjson Secret built by ESO from secret/viktor in Vault."""
-    return ExternalSecret(name, ExternalSecretArgs(
-        namespace=NS,
-        data=[SecretKey(secret_key="token", key="viktor", property=vault_property)],
-        template={
-            "type": "kubernetes.io/dockerconfigjson",
-            "data": {".dockerconfigjson": '{"auths":{' + auth_entry + "}}"},
-        },
-    ), opts=pulumi.ResourceOptions(depends_on=[namespace]))
+def docker_config_source(name: str, vault_property: str, auths: Callable[[str], dict]) -> k8s.core.v1.Secret:
+    """A kubernetes.io/dockerconfigjson clone source, a plain Secret as upstream manages it.
+
+    The token is read from Vault secret/viktor at deploy time (empty when the field is
+    missing, as upstream). The JSON is encoded the way Terraform's jsonencode wrote it
+    (sorted keys, no spaces), so the adopted object keeps its exact bytes and Kyverno
+    re-clones nothing. Kyverno stamps its clone-source label on the object: ignored.
+    """
+    token = vault_field("viktor", vault_property, default="")
+    config = token.apply(lambda value: json.dumps({"auths": auths(value)}, sort_keys=True, separators=(",", ":")))
+    return k8s.core.v1.Secret(
+        name,
+        metadata={"name": name, "namespace": NS},
+        type="kubernetes.io/dockerconfigjson",
+        data={".dockerconfigjson": config.apply(lambda text: base64.b64encode(text.encode()).decode())},
+        opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=["metadata.labels"]),
+    )
+
+
+def _basic(user: str, token: str) -> str:
+    return base64.b64encode(f"{user}:{token}".encode()).decode()
 
 
 registry_credentials = docker_config_source(
     "registry-credentials", "forgejo_pull_token",
-    '"forgejo.viktorbarzin.me":{"auth":"{{ printf "cluster-puller:%s" .token | b64enc }}"}')
+    lambda token: {"forgejo.viktorbarzin.me": {"auth": _basic("cluster-puller", token)}})
 ghcr_credentials = docker_config_source(
     "ghcr-credentials", "ghcr_pull_token",
-    '"ghcr.io":{"username":"ViktorBarzin","password":"{{ .token }}",'
-    '"auth":"{{ printf "ViktorBarzin:%s" .token | b64enc }}"}')
+    lambda token: {"ghcr.io": {"username": "ViktorBarzin", "password": token, "auth": _basic("ViktorBarzin", token)}})
 
 secret_manager = k8s.rbac.v1.ClusterRole(
     "kyverno-secret-manager",
@@ -195,8 +211,10 @@ KyvernoPolicy("require-trusted-registries", KyvernoPolicyArgs(
     description="Images must come from trusted registries to prevent supply chain attacks.",
     rules=[pod_validate_rule(
         "validate-registries", exclude=EXCLUDED,
-        message=("Images must be from trusted registries. Allowlist: registryAllowlist in "
-                 "policies/config/defaults.yaml (shared with the CrossGuard pack); add the registry there if "
+        # The live text, kept exactly at adoption: it still names the Terraform file, while the
+        # list now lives in policies/config/defaults.yaml (README: "registry allowlist").
+        message=("Images must be from trusted registries. Allowlist defined in "
+                 "stacks/kyverno/modules/kyverno/security-policies.tf \u2014 add the new registry there if "
                  "intentional, otherwise switch the workload to a trusted source."),
         pattern={"spec": {"containers": [{"image": " | ".join(trusted_registries())}]}},
     )],

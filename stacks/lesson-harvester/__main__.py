@@ -4,6 +4,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components import constants as c
+from components.database_credentials import DatabaseCredentials, DatabaseCredentialsArgs, database_url
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -24,11 +25,11 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 app_secrets = ExternalSecret("lesson-harvester-secrets", ExternalSecretArgs(namespace=NS, template=RELOAD, data=[
     SecretKey(secret_key=f"LH_{prop.upper()}", key="lesson-harvester", property=prop)
     for prop in ("webhook_bearer_token", "youtube_api_key", "learn_later_playlist_id")]), opts=ns_opts)
-db_creds = ExternalSecret("lesson-harvester-db-creds", ExternalSecretArgs(
-    namespace=NS, store="vault-database",
-    data=[SecretKey(secret_key="password", key="static-creds/pg-lesson-harvester", property="password")],
-    template={**RELOAD, "data": {"LH_DB_CONNECTION_STRING": "postgresql+asyncpg://lesson_harvester:{{ .password }}@"
-                                 f"{settings.postgresql_host}:5432/lesson_harvester"}}), opts=ns_opts)
+db_creds = DatabaseCredentials("lesson-harvester-db-creds", DatabaseCredentialsArgs(
+    namespace=NS, role="pg-lesson-harvester", reload_match=True,
+    template={"LH_DB_CONNECTION_STRING": database_url("postgresql+asyncpg", user="lesson_harvester",
+                                                      host=settings.postgresql_host, port=5432,
+                                                      database="lesson_harvester")}), opts=ns_opts)
 after_secrets = pulumi.ResourceOptions(depends_on=[namespace, app_secrets, db_creds])
 
 ENV_FROM = [{"secret_ref": {"name": name}} for name in ("lesson-harvester-secrets", "lesson-harvester-db-creds")]

@@ -4,8 +4,10 @@ import pulumi
 import pulumi_random as random
 
 from components import constants as c
-from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
+from components.database_credentials import PASSWORD, DatabaseCredentials, DatabaseCredentialsArgs, database_url
+from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
+from components.live_read import LiveReadArgs, json_value, read_live
 from components.namespace import Namespace, NamespaceArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.random_secret import GENERATION_FIELDS
@@ -13,28 +15,26 @@ from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env, secret_env
-from components.secret_inputs import secret_config_object
 
 settings = ClusterSettings.load()
-config = pulumi.Config()
 NS = "linkwarden"
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-ExternalSecret("linkwarden-secrets", ExternalSecretArgs(namespace=NS, extract=["linkwarden"]), opts=ns_opts)
-ExternalSecret("linkwarden-db-creds", ExternalSecretArgs(
-    namespace=NS, store="vault-database",
-    data=[SecretKey(secret_key="password", key="static-creds/pg-linkwarden", property="password")],
-    template={"metadata": {"annotations": {"reloader.stakater.com/match": "true"}}, "data": {
-        "DATABASE_URL": f"postgresql://linkwarden:{{{{ .password }}}}@{settings.postgresql_host}:5432/linkwarden",
-        "DB_PASSWORD": "{{ .password }}"}}), opts=ns_opts)
+secrets = ExternalSecret("linkwarden-secrets", ExternalSecretArgs(namespace=NS, extract=["linkwarden"]), opts=ns_opts)
+DatabaseCredentials("linkwarden-db-creds", DatabaseCredentialsArgs(
+    namespace=NS, role="pg-linkwarden", reload_match=True,
+    template={"DATABASE_URL": database_url("postgresql", user="linkwarden", host=settings.postgresql_host,
+                                           port=5432, database="linkwarden"),
+              "DB_PASSWORD": PASSWORD}), opts=ns_opts)
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # NextAuth session secret; generation flags only matter at creation (see components.random_secret).
 nextauth_secret = random.RandomString("secret", length=32, special=True, override_special="/@£$",
                                       opts=pulumi.ResourceOptions(ignore_changes=list(GENERATION_FIELDS)))
 
-# Homepage widget key (Vault secret/linkwarden: homepage_credentials) as secret stack config; see README.
-widget = secret_config_object(config, "homepageCredentials", placeholder={"linkwarden": {"api_key": "PLACEHOLDER"}})
+# Homepage widget key (Vault secret/linkwarden: homepage_credentials, JSON), read from the Secret ESO syncs.
+synced = read_live("linkwarden-secrets", LiveReadArgs(namespace=NS, keys=["homepage_credentials"], depends_on=[secrets],
+                                                      source="Vault secret/linkwarden"))
 
 # Page archives are personal browsing history (encrypted class); regenerable from the URLs in Postgres.
 archives = ProxmoxVolume("linkwarden-archives-encrypted", ProxmoxVolumeArgs(
@@ -80,7 +80,7 @@ ingress = IngressFactory("linkwarden", IngressArgs.on_cluster(
         "gethomepage.dev/group": "Productivity", "gethomepage.dev/pod-selector": "",
         "gethomepage.dev/widget.type": "linkwarden",
         "gethomepage.dev/widget.url": "http://linkwarden.linkwarden.svc.cluster.local",
-        "gethomepage.dev/widget.key": widget.apply(lambda w: w["linkwarden"]["api_key"]),
+        "gethomepage.dev/widget.key": json_value(synced["homepage_credentials"], "linkwarden", "api_key"),
     },
 ), opts=ns_opts)
 

@@ -3,7 +3,6 @@
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.constants import TIER_CORE
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.namespace import Namespace, NamespaceArgs
 
@@ -12,7 +11,11 @@ POOL = "default"
 # The LAN block reserved for LoadBalancer Services (Traefik's 10.0.20.203 sits inside it).
 ADDRESSES = ["10.0.20.200-10.0.20.220"]
 
-namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={"app": "metallb", "keel.sh/enrolled": "true"}))
+namespace = Namespace(NS, NamespaceArgs(
+    tier=None,
+    no_tier_reason="as upstream: a tier would make Kyverno generate a LimitRange, quota and priority "
+                   "for the speaker DaemonSet every LoadBalancer address depends on",
+    labels={"app": "metallb", "keel.sh/enrolled": "true"}))
 
 release = HelmRelease("metallb", HelmReleaseArgs(
     namespace=NS,

@@ -5,6 +5,7 @@ import pulumi
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
+from components.live_read import LiveReadArgs, json_value, read_live
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
@@ -12,19 +13,18 @@ from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env
-from components.secret_inputs import secret_config_object
 
 settings = ClusterSettings.load()
-config = pulumi.Config()
 NS = "navidrome"
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-ExternalSecret("navidrome-secrets", ExternalSecretArgs(namespace=NS, extract=["navidrome"]), opts=ns_opts)
+secrets = ExternalSecret("navidrome-secrets", ExternalSecretArgs(namespace=NS, extract=["navidrome"]), opts=ns_opts)
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
-# Homepage widget login (Vault secret/navidrome: homepage_credentials), kept as secret stack config.
-widget = secret_config_object(config, "homepageCredentials", placeholder={"navidrome": {"user": "PLACEHOLDER", "token": "PLACEHOLDER", "salt": "PLACEHOLDER"}})
+# Homepage widget login (Vault secret/navidrome: homepage_credentials, JSON), read from the Secret ESO syncs.
+synced = read_live("navidrome-secrets", LiveReadArgs(namespace=NS, keys=["homepage_credentials"], depends_on=[secrets],
+                                                     source="Vault secret/navidrome"))
 
 data = ProxmoxVolume("navidrome-data-proxmox", ProxmoxVolumeArgs(namespace=NS), opts=ns_opts)
 libraries = {
@@ -74,7 +74,7 @@ ingress = IngressFactory("navidrome", IngressArgs.on_cluster(
         "gethomepage.dev/group": "Media & Entertainment", "gethomepage.dev/pod-selector": "",
         "gethomepage.dev/widget.type": "navidrome",
         "gethomepage.dev/widget.url": "http://navidrome.navidrome.svc.cluster.local",
-        **{f"gethomepage.dev/widget.{k}": widget.apply(lambda w, k=k: w["navidrome"][k]) for k in ("user", "token", "salt")},
+        **{f"gethomepage.dev/widget.{k}": json_value(synced["homepage_credentials"], "navidrome", k) for k in ("user", "token", "salt")},
     },
 ), opts=ns_opts)
 

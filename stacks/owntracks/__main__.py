@@ -1,6 +1,5 @@
 """OwnTracks recorder behind HTTP basic auth; a Lua hook copies each point to Dawarich."""
 
-import base64
 import crypt  # bcrypt via libxcrypt; see README
 import json
 from pathlib import Path
@@ -11,6 +10,7 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
+from components.live_read import LiveReadArgs, read_live
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
 from components.settings import ClusterSettings
@@ -30,16 +30,12 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # Phone logins (`credentials`: JSON {user: password} in Vault secret/owntracks), read from
 # the Secret ESO syncs and turned into a bcrypt htpasswd for Traefik's basicAuth.
-synced = k8s.core.v1.Secret.get("owntracks-secrets-synced", f"{NS}/{SECRETS}", opts=pulumi.ResourceOptions(depends_on=[secrets]))
+synced = read_live(SECRETS, LiveReadArgs(namespace=NS, keys=["credentials"], depends_on=[secrets],
+                                         placeholders={"credentials": "{}"}, source="Vault secret/owntracks"))
 
 
-def _htpasswd(secret_data: dict | None) -> str:
-    raw = (secret_data or {}).get("credentials")
-    if raw is None:
-        if pulumi.runtime.is_dry_run():
-            return ""
-        raise KeyError(f"{NS}/{SECRETS} has no credentials key (Vault secret/owntracks)")
-    logins = json.loads(base64.b64decode(raw))
+def _htpasswd(credentials: str) -> str:
+    logins = json.loads(credentials)
     return "\n".join(f"{user}:{crypt.crypt(pw, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**10))}"
                      for user, pw in logins.items())
 
@@ -48,7 +44,7 @@ basic_auth = k8s.core.v1.Secret(
     "basic-auth",
     metadata={"name": "basic-auth-secret", "namespace": NS},
     type="Opaque",
-    string_data={"auth": pulumi.Output.secret(synced.data.apply(_htpasswd))},
+    string_data={"auth": synced["credentials"].apply(_htpasswd)},
     # bcrypt salts differ on every run: the hashes are written once, then left alone.
     opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=["data", "stringData"]),
 )

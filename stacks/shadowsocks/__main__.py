@@ -6,12 +6,13 @@ import pulumi_kubernetes as k8s
 from components.constants import TIER_EDGE
 from components.external_secret import ExternalSecret, ExternalSecretArgs, reload_on_change
 from components.namespace import Namespace, NamespaceArgs
+from components.settings import ClusterSettings
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env, secret_env
 
 NS = APP = "shadowsocks"
+shared_lb = ClusterSettings.load().shared_lb()
 SECRETS = "shadowsocks-secrets"
-LB_IP = "10.0.20.200"
 METHOD = pulumi.Config().get("method") or "chacha20-ietf-poly1305"
 
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_EDGE, labels={"keel.sh/enrolled": "true"}))
@@ -42,7 +43,7 @@ k8s.core.v1.Service(
         "name": APP,
         "namespace": NS,
         "labels": {"app": APP},
-        "annotations": {"metallb.io/loadBalancerIPs": LB_IP, "metallb.io/allow-shared-ip": "shared"},
+        "annotations": shared_lb.annotations,
     },
     spec={
         "type": "LoadBalancer",
@@ -53,8 +54,7 @@ k8s.core.v1.Service(
             {"name": "shadowsocks-udp", "protocol": "UDP", "port": 8388, "target_port": 8388},
         ],
     },
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=shared_lb.ignore_changes),
 )
 
-pulumi.export("address", LB_IP)
+pulumi.export("address", shared_lb.ip)

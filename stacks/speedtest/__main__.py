@@ -4,7 +4,8 @@ import pulumi
 import pulumi_random as random
 
 from components import constants as c
-from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey, reload_on_change
+from components.database_credentials import DatabaseCredentials, DatabaseCredentialsArgs
+from components.external_secret import reload_on_change
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
@@ -20,11 +21,8 @@ SECRETS = "speedtest-secrets"
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
-ExternalSecret(SECRETS, ExternalSecretArgs(
-    namespace=NS,
-    store="vault-database",
-    data=[SecretKey(secret_key="db_password", key="static-creds/mysql-speedtest", property="password")],
-), opts=ns_opts)
+DatabaseCredentials(SECRETS, DatabaseCredentialsArgs(namespace=NS, role="mysql-speedtest", password_key="db_password"),
+                    opts=ns_opts)
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # Laravel's APP_KEY: 32 random bytes, base64 with the `base64:` prefix Laravel expects.
 app_key = random.RandomId("secret-key", byte_length=32)

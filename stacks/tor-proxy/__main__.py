@@ -14,6 +14,7 @@ from components.workload import deployment_ignore_changes
 
 settings = ClusterSettings.load()
 NS = "tor-proxy"
+shared_lb = settings.shared_lb()
 
 namespace = Namespace(NS, NamespaceArgs(tier=c.TIER_AUX, labels={"istio-injection": "disabled", "keel.sh/enrolled": "true"}))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
@@ -64,11 +65,10 @@ k8s.core.v1.Service(
 k8s.core.v1.Service(
     "torrserver-bt",
     metadata={"name": "torrserver-bt", "namespace": NS, "labels": {"app": "torrserver-bt"},
-              "annotations": {"metallb.io/loadBalancerIPs": "10.0.20.200", "metallb.io/allow-shared-ip": "shared"}},
+              "annotations": shared_lb.annotations},
     spec={"type": "LoadBalancer", "external_traffic_policy": "Cluster", "selector": {"app": "torrserver"},
           "ports": [{"name": f"bt-{p.lower()}", "port": 5665, "target_port": 5665, "protocol": p} for p in ("TCP", "UDP")]},
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=shared_lb.ignore_changes),
 )
 
 ingress = IngressFactory("torrserver", IngressArgs.on_cluster(

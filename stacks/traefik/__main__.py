@@ -19,7 +19,7 @@ from components.traefik_middleware import (
     AUTHENTIK_RESPONSE_HEADERS, TraefikMiddleware, TraefikMiddlewareArgs, errors_spec,
     forward_auth_spec, ip_allow_list_spec, rate_limit_spec,
 )
-from components.web_app import WebApp, WebAppArgs
+from components.web_app import Pdb, WebApp, WebAppArgs
 from components.workload import env
 from traefik_values import traefik_values
 
@@ -216,13 +216,8 @@ x402 = WebApp("x402-gateway", WebAppArgs(
     }],
     service_ports=[{"name": "http", "port": 8080, "target_port": 8923}, {"name": "metrics", "port": 9090, "target_port": 9090}],
     service_annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9090"},
+    pdb=Pdb(min_available="1"),
 ), opts=ns_opts)
-k8s.policy.v1.PodDisruptionBudget(
-    "x402-gateway-pdb",
-    metadata={"name": "x402-gateway", "namespace": NS},
-    spec={"min_available": "1", "selector": {"match_labels": {"app": "x402-gateway"}}},
-    opts=ns_opts,
-)
 
 # --- error pages -----------------------------------------------------------------------------
 error_pages = small_proxy(

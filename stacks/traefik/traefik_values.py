@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from components.constants import MW_COMPRESS, MW_CROWDSEC
+from components.metallb import MetalLbAddress
 
 # Cloudflare's published edge ranges plus the cluster/LAN ranges: the peers whose
 # X-Forwarded-* headers Traefik believes.
@@ -145,7 +146,7 @@ def traefik_values(*, load_plugin_file: Callable[[str], str], lb_ip: str) -> dic
         "service": {
             "type": "LoadBalancer",
             # A dedicated address with Local traffic policy keeps client source IPs intact.
-            "annotations": {"metallb.io/loadBalancerIPs": lb_ip},
+            "annotations": MetalLbAddress(ip=lb_ip).annotations,
             "spec": {"externalTrafficPolicy": "Local"},
         },
         "experimental": {

@@ -9,6 +9,7 @@ from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
+from components.workload import Gpu
 
 settings = ClusterSettings.load()
 NS = "whisper"
@@ -30,10 +31,7 @@ def wyoming_service(name: str, image: str, args: list[str], port: int, memory: s
         # Parked: the GPU node is short on memory. Set 1 to bring the service back.
         replicas=0,
         strategy="Recreate",
-        pod_spec={
-            "node_selector": {"nvidia.com/gpu.present": "true"},
-            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
-        },
+        gpu=Gpu(),  # the node only (CUDA runtime); no device or VRAM claim, as upstream
         containers=[{
             "name": name,
             "image": image,

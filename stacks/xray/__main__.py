@@ -21,8 +21,9 @@ from components.web_app import WebApp, WebAppArgs
 from components.workload import KEEL_ANNOTATIONS
 
 settings = ClusterSettings.load()
+# The Reality inbound shares the MetalLB address with the other LoadBalancer Services.
+shared_lb = settings.shared_lb()
 NS = "xray"
-REALITY_IP = "10.0.20.200"
 
 
 def render_config(values: dict | None) -> str:
@@ -91,12 +92,11 @@ WebApp("xray", WebAppArgs(
 k8s.core.v1.Service(
     "xray-reality-service",
     metadata={"name": "xray-reality", "namespace": NS, "labels": {"app": "xray"},
-              "annotations": {"metallb.io/loadBalancerIPs": REALITY_IP, "metallb.io/allow-shared-ip": "shared"}},
+              "annotations": shared_lb.annotations},
     spec={"type": "LoadBalancer", "selector": {"app": "xray"},
           "ports": [{"name": "reality", "port": 7443, "protocol": "TCP"}]},
     # MetalLB writes the pool it allocated from onto the live object.
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
-                                ignore_changes=['metadata.annotations["metallb.io/ip-allocated-from-pool"]']),
+    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=shared_lb.ignore_changes),
 )
 
 common = dict(namespace=NS, tls_secret_name=settings.tls_secret_name, root_domain=settings.root_domain,

@@ -12,7 +12,7 @@ from components.secret_inputs import preview_config
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
-from components.workload import deployment_ignore_changes, env, secret_env
+from components.workload import Gpu, deployment_ignore_changes, env, secret_env
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -66,10 +66,7 @@ WebApp("yt-highlights", WebAppArgs(
     keel=True,
     strategy="Recreate",
     annotations={"diun.enable": "true", "reloader.stakater.com/auto": "true"},
-    pod_spec={
-        "node_selector": {"nvidia.com/gpu.present": "true"},
-        "tolerations": [{"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"}],
-    },
+    gpu=Gpu(devices=1, explicit_operator=False),
     containers=[{
         "name": "yt-highlights", "image": "viktorbarzin/yt-highlights:v20-20260127",
         "ports": [{"container_port": 8000}],
@@ -83,7 +80,6 @@ WebApp("yt-highlights", WebAppArgs(
                   "HF_HOME": "/data/cache/huggingface", "TORCH_HOME": "/data/cache/torch"}),
         ],
         "volume_mounts": [{"name": "data", "mount_path": "/data"}],
-        "resources": {"limits": {"nvidia.com/gpu": "1"}},
         "liveness_probe": {"http_get": {"path": "/health", "port": 8000}, "initial_delay_seconds": 180,
                            "period_seconds": 60, "timeout_seconds": 60, "failure_threshold": 10},
     }],

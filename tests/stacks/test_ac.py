@@ -35,3 +35,11 @@ def test_services_point_at_the_devvm(synth_stack):
         assert endpoints["subsets"] == [{"addresses": [{"ip": "10.0.10.10"}], "ports": [{"name": "http", "port": port}]}]
     secret = stack.k8s("Secret", "tls-secret", "ac")["inputs"]
     assert secret["type"] == "kubernetes.io/tls"
+
+
+def test_namespace_has_upstreams_labels_and_no_tier(synth_stack):
+    # stacks/ac/main.tf at 0cd4afb6: two labels, no tier, Goldilocks' label ignored.
+    namespace = synth_stack("ac").k8s("Namespace", "ac")
+    assert namespace["inputs"]["metadata"]["labels"] == {"istio-injection": "disabled", "keel.sh/enrolled": "true"}
+    assert namespace["options"]["ignoreChanges"] == [c.IGNORE_GOLDILOCKS_LABEL]
+    assert namespace["options"]["protect"] is False

@@ -3,6 +3,7 @@ CrossGuard pack (same rule names, same excluded namespaces, same registry allowl
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -34,6 +35,13 @@ def stack(synth_stack):
 def _policies(stack) -> dict[str, dict]:
     return {r["inputs"]["metadata"]["name"]: r["inputs"] for r in stack.resources
             if r["custom"] and r["inputs"].get("kind") == "ClusterPolicy"}
+
+
+def test_namespace_labels_are_upstreams_without_a_tier(stack):
+    # Upstream (stacks/kyverno/modules/kyverno/main.tf) gives the namespace no tier label, so
+    # the tier-keyed generate/mutate rules never act on Kyverno's own namespace.
+    labels = stack.k8s("Namespace", "kyverno")["inputs"]["metadata"]["labels"]
+    assert labels == {"istio-injection": "disabled", "keel.sh/enrolled": "true"}
 
 
 def test_engine_release_is_pinned(stack):
@@ -108,14 +116,14 @@ def test_clone_sources_and_generate_rules(stack):
     tls = stack.k8s("Secret", "tls-secret", "kyverno")
     assert tls["inputs"]["type"] == "kubernetes.io/tls"
     assert "metadata.labels" in tls["options"]["ignoreChanges"]
-    for secret, vault_property in (("registry-credentials", "forgejo_pull_token"),
-                                   ("ghcr-credentials", "ghcr_pull_token")):
-        es = stack.k8s("ExternalSecret", secret, "kyverno")["inputs"]["spec"]
-        assert es["target"]["template"]["type"] == "kubernetes.io/dockerconfigjson"
-        assert es["data"] == [{"secretKey": "token", "remoteRef": {"key": "viktor", "property": vault_property}}]
-        rendered = re.sub(r"\{\{.*?\}\}", "x", es["target"]["template"]["data"][".dockerconfigjson"])
-        assert list(json.loads(rendered)["auths"]) == [
-            "forgejo.viktorbarzin.me" if secret == "registry-credentials" else "ghcr.io"]
+    # Plain Secrets, as upstream manages them (no ExternalSecret takes them over at adoption).
+    for secret in ("registry-credentials", "ghcr-credentials"):
+        source = stack.k8s("Secret", secret, "kyverno")
+        assert source["type"] == "kubernetes:core/v1:Secret"
+        assert source["inputs"]["type"] == "kubernetes.io/dockerconfigjson"
+        assert source["inputs"]["data"] == "[secret]"
+        assert source["options"]["ignoreChanges"] == ["metadata.labels"]
+    assert not [r for r in stack.resources if r["inputs"].get("kind") == "ExternalSecret"]
     policies = _policies(stack)
     for policy, secret in (("sync-tls-secret", "tls-secret"), ("sync-registry-credentials", "registry-credentials"),
                            ("sync-ghcr-credentials", "ghcr-credentials")):
@@ -125,6 +133,45 @@ def test_clone_sources_and_generate_rules(stack):
     assert "vpn-portal" in ghcr["match"]["any"][0]["resources"]["names"]
     [ghcr_res] = [r for r in stack.resources if r["name"] == "sync-ghcr-credentials-cluster-policy"]
     assert ghcr_res["options"]["deleteBeforeReplace"] is True
+
+
+def test_pull_secrets_have_upstreams_exact_bytes(monkeypatch):
+    """The dockerconfigjson is Terraform's jsonencode output (sorted keys, no spaces), base64'd."""
+    import runpy
+
+    from tools.synth import mockrt
+
+    seen = {}
+    original = mockrt._Mocks.new_resource
+
+    def new_resource(self, args):
+        if args.typ == "kubernetes:core/v1:Secret" and args.name in ("registry-credentials", "ghcr-credentials"):
+            # A secret input reaches the mock in Pulumi's secret envelope: {<sig>: ..., "value": ...}.
+            seen[args.name] = args.inputs["data"]["value"][".dockerconfigjson"]
+        return original(self, args)
+
+    monkeypatch.setattr(mockrt._Mocks, "new_resource", new_resource)
+    monkeypatch.chdir(REPO / "stacks" / "kyverno")
+    result = mockrt.run_callable(
+        lambda: runpy.run_path(str(REPO / "stacks" / "kyverno" / "__main__.py"), run_name="__main__"),
+        project="kyverno", invokes={"vault:kv/getSecretV2:getSecretV2": {
+            "data": {"forgejo_pull_token": "tok1", "ghcr_pull_token": "tok2"}}})
+    assert result.error is None, result.error
+    decoded = {name: base64.b64decode(value).decode() for name, value in seen.items()}
+    assert decoded == {
+        "registry-credentials": '{"auths":{"forgejo.viktorbarzin.me":{"auth":"Y2x1c3Rlci1wdWxsZXI6dG9rMQ=="}}}',
+        "ghcr-credentials": '{"auths":{"ghcr.io":{"auth":"VmlrdG9yQmFyemluOnRvazI=","password":"tok2",'
+                            '"username":"ViktorBarzin"}}}',
+    }
+
+
+def test_trusted_registries_message_is_upstreams_text(stack):
+    # security-policies.tf at 0cd4afb6, byte for byte (em dash included).
+    [rule] = _policies(stack)["require-trusted-registries"]["spec"]["rules"]
+    assert rule["validate"]["message"] == (
+        "Images must be from trusted registries. Allowlist defined in "
+        "stacks/kyverno/modules/kyverno/security-policies.tf \u2014 add the new registry there if "
+        "intentional, otherwise switch the workload to a trusted source.")
 
 
 def test_priority_classes_match_the_tier_mutation(stack):

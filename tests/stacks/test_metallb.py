@@ -31,6 +31,8 @@ def test_pool_covers_the_traefik_address_and_is_advertised(stack):
         assert any("HelmRelease" in d for d in obj["options"]["dependsOn"]), obj["urn"]
 
 
-def test_namespace_labels(stack):
+def test_namespace_labels_are_upstreams_without_a_tier(stack):
+    # Upstream (stacks/metallb/modules/metallb/main.tf) sets exactly these two labels; a tier
+    # label would opt the namespace into Kyverno's LimitRange/quota/priority generation.
     labels = stack.k8s("Namespace", NS)["inputs"]["metadata"]["labels"]
-    assert labels["app"] == "metallb" and labels["keel.sh/enrolled"] == "true"
+    assert labels == {"app": "metallb", "keel.sh/enrolled": "true"}
