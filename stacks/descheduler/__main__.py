@@ -50,9 +50,6 @@ release = HelmRelease("descheduler", HelmReleaseArgs(
     chart="descheduler",
     # Upstream left the chart floating; see README.md before the first `up`.
     version="0.36.0",
-    # Upstream's release was not atomic.
-    atomic=False,
-    cleanup_on_fail=False,
     values=descheduler_values(),
 ), opts=pulumi.ResourceOptions(depends_on=[namespace, account]))
 

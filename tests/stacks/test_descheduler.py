@@ -26,6 +26,7 @@ def test_release_is_pinned(release):
     assert (inputs["name"], inputs["namespace"], inputs["chart"], inputs["version"]) == (
         "descheduler", NS, "descheduler", "0.36.0")
     assert inputs["repositoryOpts"]["repo"] == "https://kubernetes-sigs.github.io/descheduler/"
+    assert inputs["atomic"] and inputs["cleanupOnFail"]
 
 
 def test_runs_hourly_as_a_cronjob_under_the_stack_account(stack, release):
