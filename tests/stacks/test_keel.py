@@ -39,6 +39,6 @@ def test_notifications_stay_off_slack_and_metrics_are_scraped(release):
 
 
 def test_keel_does_not_enrol_its_own_namespace(stack):
-    # Keel rolling itself could take the roller down mid-update; it changes only on apply.
+    # Keel is never rolled by Keel (kyverno also excludes the namespace): it changes only on apply.
     labels = stack.k8s("Namespace", NS)["inputs"]["metadata"]["labels"]
     assert labels == {"tier": "1-cluster"}
