@@ -93,8 +93,9 @@ class PayloadConfigMap(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PayloadConfigMapArgs, opts: pulumi.ResourceOptions | None = None):
         require_dns_label(_COMPONENT, "name", name)
-        super().__init__("homelab:k8s:PayloadConfigMap", name, None, opts)
+        # Read (and refuse placeholders) before registering anything.
         data = {key: load_payload(args.stack_dir, relative) for key, relative in args.files.items()}
+        super().__init__("homelab:k8s:PayloadConfigMap", name, None, opts)
         digest = None
         self.pod_annotations = {}
         if args.hash_annotation is not None:
