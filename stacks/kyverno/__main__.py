@@ -574,19 +574,16 @@ for pc_name, (value, preemption, pc_description) in PRIORITY_CLASSES.items():
 # --- failed-pod cleanup ----------------------------------------------------------------------
 
 CLEANUP_LABELS = {"app.kubernetes.io/part-of": "kyverno", "app.kubernetes.io/instance": "kyverno"}
-cleanup_role = k8s.rbac.v1.ClusterRole(
-    "kyverno-cleanup-pods",
-    metadata={"name": "kyverno:cleanup-controller:pods", "labels": CLEANUP_LABELS},
-    rules=[{"api_groups": [""], "resources": ["pods"], "verbs": ["list", "watch", "delete"]}],
-)
-k8s.rbac.v1.ClusterRoleBinding(
-    "kyverno-cleanup-pods",
-    metadata={"name": "kyverno:cleanup-controller:pods", "labels": CLEANUP_LABELS},
-    role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-              "name": "kyverno:cleanup-controller:pods"},
-    subjects=[{"kind": "ServiceAccount", "name": "kyverno-cleanup-controller", "namespace": NS}],
-    opts=pulumi.ResourceOptions(depends_on=[cleanup_role]),
-)
+# The chart's cleanup controller needs to delete pods for the policy below.
+WorkloadRbac("kyverno-cleanup-pods", WorkloadRbacArgs(
+    namespace=NS,
+    service_account="kyverno-cleanup-controller",
+    role_kind="ClusterRole",
+    role_name="kyverno:cleanup-controller:pods",
+    labels=CLEANUP_LABELS,
+    rules=[Rule(api_groups=[""], resources=["pods"], verbs=["list", "watch", "delete"])],
+    moved_from={"role": "kyverno-cleanup-pods", "binding": "kyverno-cleanup-pods"},
+))
 k8s.apiextensions.CustomResource(
     "cleanup-failed-pods",
     api_version="kyverno.io/v2",
