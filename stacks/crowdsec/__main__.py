@@ -8,17 +8,19 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
+from components.constants import KUBECTL_IMAGE
 from components.helm import HelmRelease, HelmReleaseArgs
+from components.kubectl_job import KubectlJob, KubectlJobArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
-from components.scheduled_job import ScheduledJob, ScheduledJobArgs
+from components.scheduled_job import ScheduledJobArgs
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import deployment_ignore_changes, env
-from components.workload_rbac import Rule, WorkloadRbac, WorkloadRbacArgs
+from components.workload_rbac import Rule
 from crowdsec_values import GPU_TOLERATION, TIER_PRIORITY_CLASS, crowdsec_values
 
 settings = ClusterSettings.load()
@@ -237,31 +239,29 @@ ingress = IngressFactory("crowdsec-web", IngressArgs.on_cluster(
 
 # --- daily public-blocklist import (runs inside an agent pod via kubectl exec) --------------
 IMPORT = "crowdsec-blocklist-import"
-import_rbac = WorkloadRbac(IMPORT, WorkloadRbacArgs(
-    namespace=NS,
+KubectlJob(IMPORT, KubectlJobArgs(
     rules=[Rule(api_groups=[""], resources=["pods"], verbs=["get", "list"]),
            Rule(api_groups=[""], resources=["pods/exec"], verbs=["create"])],
-    moved_from={"service_account": IMPORT, "role": f"{IMPORT}-role", "binding": f"{IMPORT}-binding"},
-), opts=ns_opts)
-ScheduledJob(IMPORT, ScheduledJobArgs(
-    namespace=NS,
-    schedule="0 4 * * *",
-    time_zone="Europe/London",
-    successful_jobs_history_limit=3,
-    failed_jobs_history_limit=3,
-    backoff_limit=3,
-    labels={"app": IMPORT, "tier": TIER},
-    job_metadata={"labels": {"app": IMPORT}},
-    pod_metadata={"labels": {"app": IMPORT}},
-    service_account_name=import_rbac.service_account_name,
-    restart_policy="OnFailure",
-    containers=[{
-        "name": "blocklist-import",
-        "image": "bitnami/kubectl:latest",
-        "command": ["/bin/bash", "-c"],
-        "args": [load_payload(HERE, "blocklist-import.sh")],
-    }],
-    moved_from={"cronjob": IMPORT},
+    rbac_moved_from={"service_account": IMPORT, "role": f"{IMPORT}-role", "binding": f"{IMPORT}-binding"},
+    job=ScheduledJobArgs(
+        namespace=NS,
+        schedule="0 4 * * *",
+        time_zone="Europe/London",
+        successful_jobs_history_limit=3,
+        failed_jobs_history_limit=3,
+        backoff_limit=3,
+        labels={"app": IMPORT, "tier": TIER},
+        job_metadata={"labels": {"app": IMPORT}},
+        pod_metadata={"labels": {"app": IMPORT}},
+        restart_policy="OnFailure",
+        containers=[{
+            "name": "blocklist-import",
+            "image": KUBECTL_IMAGE,
+            "command": ["/bin/bash", "-c"],
+            "args": [load_payload(HERE, "blocklist-import.sh")],
+        }],
+        moved_from={"cronjob": IMPORT},
+    ),
 ), opts=ns_opts)
 
 pulumi.export("host", ingress.host)
