@@ -1,6 +1,5 @@
 """KubectlJob: the pinned kubectl image, the job running as its own account, rejected inputs."""
 
-import pulumi
 import pytest
 
 from components import constants as c
@@ -25,15 +24,7 @@ def test_the_pinned_image_is_a_concrete_tag():
     assert c.KUBECTL_IMAGE == "docker.io/bitnamilegacy/kubectl:1.33.4"
 
 
-def test_cron_runs_as_the_rbac_account(run_mocked, monkeypatch):
-    outputs: dict = {}
-    original = pulumi.ComponentResource.register_outputs
-
-    def record(self, values):
-        outputs[(type(self).__name__, self._name)] = sorted(values)
-        return original(self, values)
-
-    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", record)
+def test_cron_runs_as_the_rbac_account(run_mocked, registered_outputs):
     seen = {}
 
     def program():
@@ -56,7 +47,7 @@ def test_cron_runs_as_the_rbac_account(run_mocked, monkeypatch):
     assert role.parent == "urn:pulumi:prod::test::homelab:k8s:KubectlJob$homelab:k8s:WorkloadRbac::chatterbox-offpeak"
     assert {r.parent for r in recorded.resources if r.name == "chatterbox-offpeak" and not r.custom} == {top, "urn:pulumi:prod::test::pulumi:pulumi:Stack::test-prod"}
     assert seen == {"sa": "chatterbox-offpeak", "job": "chatterbox-offpeak"}
-    assert outputs[("KubectlJob", "chatterbox-offpeak")] == ["job_name", "service_account_name"]
+    assert registered_outputs[("KubectlJob", "chatterbox-offpeak")] == ["job_name", "service_account_name"]
 
 
 def test_one_off_job_with_a_cluster_role(run_mocked):

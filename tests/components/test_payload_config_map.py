@@ -27,7 +27,7 @@ def cm_args(stack: Path, **overrides) -> PayloadConfigMapArgs:
     return PayloadConfigMapArgs(**{"namespace": "tasks", "stack_dir": stack, "files": {"run.sh": "run.sh"}, **overrides})
 
 
-def test_files_become_one_config_map(run_mocked, stack):
+def test_files_become_one_config_map(run_mocked, stack, registered_outputs):
     seen = {}
 
     def program():
@@ -46,6 +46,7 @@ def test_files_become_one_config_map(run_mocked, stack):
     assert seen["volume"]["name"] == "scripts" and seen["volume"]["config_map"]["default_mode"] == 493
     assert seen["cm"] == "scripts"
     assert seen["annotations"] == {} and seen["hash"] is None
+    assert registered_outputs[("PayloadConfigMap", "scripts")] == ["config_map_name", "content_hash"]
 
 
 def test_hash_annotation_single_file_and_algorithms(run_mocked, stack):

@@ -1,6 +1,5 @@
 """ScheduledJob and OneOffJob: object shape, defaults, controller-owned fields, rejected inputs."""
 
-import pulumi
 import pytest
 
 from components.errors import ArgumentError
@@ -16,19 +15,6 @@ def cron_args(**overrides) -> ScheduledJobArgs:
 def job_args(**overrides) -> OneOffJobArgs:
     return OneOffJobArgs(**{"namespace": "tasks", "containers": [TASK], **overrides})
 
-
-@pytest.fixture
-def registered_outputs(monkeypatch) -> dict:
-    """What each component passed to register_outputs, by component name."""
-    seen: dict = {}
-    original = pulumi.ComponentResource.register_outputs
-
-    def record(self, outputs):
-        seen[self._name] = sorted(outputs)
-        return original(self, outputs)
-
-    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", record)
-    return seen
 
 
 def test_cronjob_defaults_forbid_overlap_and_ignore_kyverno_dns_config(run_mocked, registered_outputs):
@@ -49,7 +35,7 @@ def test_cronjob_defaults_forbid_overlap_and_ignore_kyverno_dns_config(run_mocke
         }}}},
     }
     assert cron.options["ignoreChanges"] == ["spec.jobTemplate.spec.template.spec.dnsConfig"]
-    assert registered_outputs["nightly"] == ["cronjob_name"]
+    assert registered_outputs[("ScheduledJob", "nightly")] == ["cronjob_name"]
 
 
 def test_cronjob_fields_and_pod_passthrough(run_mocked):
@@ -122,7 +108,7 @@ def test_one_off_job_shape(run_mocked, registered_outputs):
     # A Job's pod template is immutable: Kyverno's dnsConfig must not turn into a replacement.
     assert job.options["ignoreChanges"] == ["spec.template.spec.dnsConfig"]
     assert "models_dir_init" in job.options["aliases"]
-    assert registered_outputs["models-dir-init"] == ["job_name"]
+    assert registered_outputs[("OneOffJob", "models-dir-init")] == ["job_name"]
 
 
 def test_outputs_name_the_objects(run_mocked):

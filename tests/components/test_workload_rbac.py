@@ -1,6 +1,5 @@
 """WorkloadRbac: account, role and binding in both scopes, the token Secret, rejected rules."""
 
-import pulumi
 import pytest
 
 from components.errors import ArgumentError
@@ -13,18 +12,6 @@ EXEC = Rule(api_groups=[""], resources=["pods/exec"], verbs=["create"])
 def rbac_args(**overrides) -> WorkloadRbacArgs:
     return WorkloadRbacArgs(**{"namespace": "ops", "rules": [PODS, EXEC], **overrides})
 
-
-@pytest.fixture
-def registered_outputs(monkeypatch) -> dict:
-    seen: dict = {}
-    original = pulumi.ComponentResource.register_outputs
-
-    def record(self, outputs):
-        seen[self._name] = sorted(outputs)
-        return original(self, outputs)
-
-    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", record)
-    return seen
 
 
 def test_namespaced_role_bound_to_a_new_account(run_mocked, registered_outputs):
@@ -44,7 +31,7 @@ def test_namespaced_role_bound_to_a_new_account(run_mocked, registered_outputs):
     assert {(r.name, r.parent) for r in (account, role, binding)} == {
         ("importer-service-account", parent), ("importer-role", parent), ("importer-binding", parent)}
     assert not recorded.of_type("kubernetes:core/v1:Secret")
-    assert registered_outputs["importer"] == ["role_name", "service_account_name"]
+    assert registered_outputs[("WorkloadRbac", "importer")] == ["role_name", "service_account_name"]
 
 
 def test_cluster_role_names_labels_token_and_resource_names(run_mocked):
