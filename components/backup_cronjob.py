@@ -18,7 +18,7 @@ import pulumi
 
 from components.cronjob_probe import PUSHGATEWAY_URL, require_metric_names
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
-from components.scheduled_job import CONCURRENCY_POLICIES, RESTART_POLICIES, ScheduledJobArgs, declare_cronjob, require_schedule
+from components.scheduled_job import CONCURRENCY_POLICIES, RESTART_POLICIES, ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "BackupCronJob"
 
@@ -79,15 +79,9 @@ class BackupCronJobArgs:
         require_choice(_COMPONENT, "concurrency_policy", self.concurrency_policy, CONCURRENCY_POLICIES)
         require_choice(_COMPONENT, "restart_policy", self.restart_policy, RESTART_POLICIES)
         for name in ("backoff_limit", "successful_jobs_history_limit", "failed_jobs_history_limit"):
-            _require_count(name, getattr(self, name))
+            require_count(_COMPONENT, name, getattr(self, name))
         for name in ("starting_deadline_seconds", "ttl_seconds_after_finished"):
-            if getattr(self, name) is not None:
-                _require_count(name, getattr(self, name))
-
-
-def _require_count(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ArgumentError(_COMPONENT, name, f"is {value!r}, expected a non-negative integer")
+            require_count(_COMPONENT, name, getattr(self, name), optional=True)
 
 
 def scheduled_job_args(name: str, args: BackupCronJobArgs) -> ScheduledJobArgs:

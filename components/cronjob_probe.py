@@ -15,7 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
-from components.scheduled_job import ScheduledJobArgs, declare_cronjob, require_schedule
+from components.scheduled_job import ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "CronJobProbe"
 PUSHGATEWAY_URL = "http://prometheus-prometheus-pushgateway.monitoring:9091"
@@ -72,9 +72,7 @@ class CronJobProbeArgs:
         require_schedule(_COMPONENT, "schedule", self.schedule)
         require_metric_names(_COMPONENT, "metrics", self.metrics)
         for name in ("backoff_limit", "successful_jobs_history_limit", "failed_jobs_history_limit"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ArgumentError(_COMPONENT, name, f"is {value!r}, expected a non-negative integer")
+            require_count(_COMPONENT, name, getattr(self, name))
         require_choice(_COMPONENT, "restart_policy", self.restart_policy, ("Never", "OnFailure"))
         if not re.fullmatch(r"[A-Za-z0-9._-]+", self.script_filename):
             raise ArgumentError(_COMPONENT, "script_filename", f"is {self.script_filename!r}, expected a plain file name")

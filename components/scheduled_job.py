@@ -51,7 +51,8 @@ def require_schedule(component: str, argument: str, value: object, *, macros: bo
         raise ArgumentError(component, argument, f"is {value!r}, expected five cron fields like '30 6 * * *'")
 
 
-def _require_count(component: str, name: str, value: object, *, optional: bool) -> None:
+def require_count(component: str, name: str, value: object, *, optional: bool = False) -> None:
+    """A non-negative integer (or, with ``optional``, None)."""
     if value is None and optional:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -128,7 +129,7 @@ class OneOffJobArgs:
         _require_labels(component, "labels", self.labels)
         _require_labels(component, "annotations", self.annotations)
         for name in ("backoff_limit", "active_deadline_seconds", "ttl_seconds_after_finished"):
-            _require_count(component, name, getattr(self, name), optional=True)
+            require_count(component, name, getattr(self, name), optional=True)
         if isinstance(self.ignore_changes, str):
             raise ArgumentError(component, "ignore_changes", "must be a list of paths, not a string")
         require_moved_from(component, self.moved_from, (self._CHILD,))
@@ -169,9 +170,9 @@ class ScheduledJobArgs(OneOffJobArgs):
         if self.suspend is not None and not isinstance(self.suspend, bool):
             raise ArgumentError(component, "suspend", f"is {self.suspend!r}, expected True, False or None")
         require_choice(component, "concurrency_policy", self.concurrency_policy, CONCURRENCY_POLICIES)
-        _require_count(component, "starting_deadline_seconds", self.starting_deadline_seconds, optional=True)
+        require_count(component, "starting_deadline_seconds", self.starting_deadline_seconds, optional=True)
         for name in ("successful_jobs_history_limit", "failed_jobs_history_limit"):
-            _require_count(component, name, getattr(self, name), optional=False)
+            require_count(component, name, getattr(self, name), optional=False)
         if self.job_metadata is not None and not isinstance(self.job_metadata, Mapping):
             raise ArgumentError(component, "job_metadata", "must be a mapping (labels, annotations) or None")
 
