@@ -83,6 +83,8 @@ class WorkloadRbacArgs:
     token_secret: str | None = None
     """Name of a long-lived ``kubernetes.io/service-account-token`` Secret for the account
     (for a kubeconfig outside the cluster); None: no Secret."""
+    automount_service_account_token: bool | None = None
+    """The created account's ``automountServiceAccountToken``; None leaves it unset (mounted)."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Labels on every object created."""
     moved_from: Mapping[str, str] = field(default_factory=dict)
@@ -106,6 +108,13 @@ class WorkloadRbacArgs:
         if self.token_secret is not None and self.service_account is not None:
             raise ArgumentError(_COMPONENT, "token_secret",
                                 "belongs with the account that owns it; create the token where the account is declared")
+        if self.automount_service_account_token is not None:
+            if not isinstance(self.automount_service_account_token, bool):
+                raise ArgumentError(_COMPONENT, "automount_service_account_token",
+                                    f"is {self.automount_service_account_token!r}, expected True, False or None")
+            if self.service_account is not None:
+                raise ArgumentError(_COMPONENT, "automount_service_account_token",
+                                    "applies to a created account, not an existing one")
         if not isinstance(self.labels, Mapping):
             raise ArgumentError(_COMPONENT, "labels", "must be a mapping")
         require_moved_from(_COMPONENT, self.moved_from, CHILDREN)
@@ -134,8 +143,10 @@ class WorkloadRbac(pulumi.ComponentResource):
         cluster = args.role_kind == "ClusterRole"
 
         if args.service_account is None:
+            automount = ({} if args.automount_service_account_token is None
+                         else {"automount_service_account_token": args.automount_service_account_token})
             account = k8s.core.v1.ServiceAccount(
-                f"{name}-service-account", metadata={"name": name, "namespace": ns, **labels},
+                f"{name}-service-account", metadata={"name": name, "namespace": ns, **labels}, **automount,
                 opts=child_options(self, moved, "service_account"))
             account_name: pulumi.Input[str] = account.metadata["name"]
         else:

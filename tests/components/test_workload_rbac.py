@@ -52,6 +52,13 @@ def test_cluster_role_names_labels_token_and_resource_names(run_mocked):
     assert token.name == "upgrade-token" and token.parent.endswith("WorkloadRbac::upgrade")
 
 
+def test_account_without_a_mounted_token(run_mocked):
+    recorded = run_mocked(lambda: WorkloadRbac("provisioner", rbac_args(automount_service_account_token=False)))
+    account = recorded.k8s("ServiceAccount", "provisioner")
+    assert account.inputs["automountServiceAccountToken"] is False
+    assert "automountServiceAccountToken" not in recorded.k8s("ServiceAccount", "provisioner").inputs["metadata"]
+
+
 def test_existing_account_is_bound_not_created(run_mocked):
     seen = {}
 
@@ -88,6 +95,8 @@ BAD = [
     (dict(service_account="Bad Name"), "service_account"),
     (dict(role_name="a/b"), "role_name"),
     (dict(token_secret="t", service_account="existing"), "token_secret"),
+    (dict(automount_service_account_token="no"), "automount_service_account_token"),
+    (dict(automount_service_account_token=True, service_account="existing"), "automount_service_account_token"),
     (dict(moved_from={"deployment": "x"}), "moved_from"),
     (dict(moved_from={"token": "x"}), "moved_from"),
     (dict(moved_from={"service_account": "x"}, service_account="existing"), "moved_from"),
