@@ -5,7 +5,7 @@ rules, the binding between them, and optionally a long-lived token Secret for cl
 outside the cluster. The rules are data (:class:`Rule`), checked at construction, so a
 typo in a verb fails the preview instead of surfacing as a 403 in the job's log.
 An existing account (one a Helm chart created, or another WorkloadRbac's) can be bound
-instead of creating one.
+instead of creating one, and an existing role instead of creating a role.
 """
 
 from __future__ import annotations
@@ -65,13 +65,23 @@ def _check_rule(i: int, rule: object) -> None:
         require_choice(_COMPONENT, f"{where}.verbs", verb, VERBS)
 
 
+def _require_role_name(argument: str, value: object) -> None:
+    # ClusterRole names may carry ':' (kyverno:cleanup-controller:pods).
+    if not isinstance(value, str) or not value.strip() or "/" in value:
+        raise ArgumentError(_COMPONENT, argument, f"is {value!r}, not a valid role name")
+
+
 @dataclass(frozen=True, kw_only=True)
 class WorkloadRbacArgs:
     """Inputs of :class:`WorkloadRbac`."""
 
     namespace: str
     """Namespace of the ServiceAccount, and of the Role and RoleBinding."""
-    rules: Sequence[Rule]
+    rules: Sequence[Rule] = ()
+    """The role's rules; empty only with ``existing_role``."""
+    existing_role: str | None = None
+    """Bind this existing ``role_kind`` (one another stack or a chart owns, e.g. a shared
+    read-only ClusterRole) instead of creating a role; ``rules`` must then be empty."""
     role_kind: str = "Role"
     """`Role` (namespaced, the default) or `ClusterRole` (with a ClusterRoleBinding)."""
     service_account: str | None = None
@@ -79,7 +89,7 @@ class WorkloadRbacArgs:
     role_name: str | None = None
     """Name of the Role/ClusterRole; defaults to the component name."""
     binding_name: str | None = None
-    """Name of the binding; defaults to ``role_name``."""
+    """Name of the binding; defaults to ``role_name``, else the component name."""
     token_secret: str | None = None
     """Name of a long-lived ``kubernetes.io/service-account-token`` Secret for the account
     (for a kubeconfig outside the cluster); None: no Secret."""
@@ -94,17 +104,25 @@ class WorkloadRbacArgs:
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
         require_choice(_COMPONENT, "role_kind", self.role_kind, ROLE_KINDS)
-        if isinstance(self.rules, (Mapping, str, Rule)) or not self.rules:
-            raise ArgumentError(_COMPONENT, "rules", "must be a non-empty list of Rule")
+        if isinstance(self.rules, (Mapping, str, Rule)):
+            raise ArgumentError(_COMPONENT, "rules", "must be a list of Rule")
+        if self.existing_role is None and not self.rules:
+            raise ArgumentError(_COMPONENT, "rules", "must be a non-empty list of Rule (or bind an existing_role)")
+        if self.existing_role is not None:
+            if self.rules:
+                raise ArgumentError(_COMPONENT, "rules", "must be empty when binding an existing_role")
+            if self.role_name is not None:
+                raise ArgumentError(_COMPONENT, "role_name", "names a created role; use existing_role alone")
+            _require_role_name("existing_role", self.existing_role)
+            if "role" in self.moved_from:
+                raise ArgumentError(_COMPONENT, "moved_from", "names role, but no role is created")
         for i, rule in enumerate(self.rules):
             _check_rule(i, rule)
         for name in ("service_account", "binding_name", "token_secret"):
             if getattr(self, name) is not None:
                 require_dns_label(_COMPONENT, name, getattr(self, name))
         if self.role_name is not None:
-            # ClusterRole names may carry ':' (kyverno:cleanup-controller:pods).
-            if not isinstance(self.role_name, str) or not self.role_name or "/" in self.role_name:
-                raise ArgumentError(_COMPONENT, "role_name", f"is {self.role_name!r}, not a valid role name")
+            _require_role_name("role_name", self.role_name)
         if self.token_secret is not None and self.service_account is not None:
             raise ArgumentError(_COMPONENT, "token_secret",
                                 "belongs with the account that owns it; create the token where the account is declared")
@@ -152,20 +170,25 @@ class WorkloadRbac(pulumi.ComponentResource):
         else:
             account_name = args.service_account
 
-        role_name = args.role_name or name
-        role_metadata = {"name": role_name, **labels} if cluster else {"name": role_name, "namespace": ns, **labels}
-        role_type = k8s.rbac.v1.ClusterRole if cluster else k8s.rbac.v1.Role
-        role = role_type(f"{name}-role", metadata=role_metadata, rules=[r.spec() for r in args.rules],
-                         opts=child_options(self, moved, "role"))
+        if args.existing_role is None:
+            role_metadata = {"name": args.role_name or name, **labels}
+            if not cluster:
+                role_metadata["namespace"] = ns
+            role_type = k8s.rbac.v1.ClusterRole if cluster else k8s.rbac.v1.Role
+            role = role_type(f"{name}-role", metadata=role_metadata, rules=[r.spec() for r in args.rules],
+                             opts=child_options(self, moved, "role"))
+            role_name: pulumi.Input[str] = role.metadata["name"]
+        else:
+            role_name = args.existing_role
 
-        binding_name = args.binding_name or role_name
+        binding_name = args.binding_name or args.role_name or name
         binding_type = k8s.rbac.v1.ClusterRoleBinding if cluster else k8s.rbac.v1.RoleBinding
         binding_metadata = ({"name": binding_name, **labels} if cluster
                             else {"name": binding_name, "namespace": ns, **labels})
         binding_type(
             f"{name}-binding",
             metadata=binding_metadata,
-            role_ref={"api_group": RBAC_API_GROUP, "kind": args.role_kind, "name": role.metadata["name"]},
+            role_ref={"api_group": RBAC_API_GROUP, "kind": args.role_kind, "name": role_name},
             subjects=[{"kind": "ServiceAccount", "name": account_name, "namespace": ns}],
             opts=child_options(self, moved, "binding"))
 
@@ -178,5 +201,5 @@ class WorkloadRbac(pulumi.ComponentResource):
                 opts=child_options(self, moved, "token"))
 
         self.service_account_name = pulumi.Output.from_input(account_name)
-        self.role_name = role.metadata["name"]
+        self.role_name = pulumi.Output.from_input(role_name)
         self.register_outputs({"service_account_name": self.service_account_name, "role_name": self.role_name})

@@ -73,6 +73,24 @@ def test_existing_account_is_bound_not_created(run_mocked):
     assert seen["sa"] == "kyverno-cleanup-controller"
 
 
+def test_existing_cluster_role_is_bound_not_created(run_mocked):
+    seen = {}
+
+    def program():
+        rbac = WorkloadRbac("emo-browser-readonly", WorkloadRbacArgs(
+            namespace="chrome-service", role_kind="ClusterRole", existing_role="oidc-power-user-readonly", rules=[]))
+        rbac.role_name.apply(lambda v: seen.setdefault("role", v))
+
+    recorded = run_mocked(program)
+    assert not recorded.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")
+    binding = recorded.k8s("ClusterRoleBinding", "emo-browser-readonly")
+    assert binding.inputs["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                                         "name": "oidc-power-user-readonly"}
+    assert binding.inputs["subjects"] == [{"kind": "ServiceAccount", "name": "emo-browser-readonly",
+                                           "namespace": "chrome-service"}]
+    assert seen["role"] == "oidc-power-user-readonly"
+
+
 def test_moved_children_keep_their_old_names_as_aliases(run_mocked):
     recorded = run_mocked(lambda: WorkloadRbac("reconcile", rbac_args(
         moved_from={"service_account": "post-boot-reconcile", "role": "post-boot-reconcile-role"})))
@@ -85,6 +103,10 @@ BAD = [
     (dict(namespace=""), "namespace"),
     (dict(role_kind="Group"), "role_kind"),
     (dict(rules=[]), "rules"),
+    (dict(existing_role="view"), "rules"),
+    (dict(rules=[], existing_role="view", role_name="mine"), "role_name"),
+    (dict(rules=[], existing_role="a/b"), "existing_role"),
+    (dict(rules=[], existing_role="view", moved_from={"role": "x"}), "moved_from"),
     (dict(rules=PODS), "rules"),
     (dict(rules=[{"api_groups": [""], "resources": ["pods"], "verbs": ["get"]}]), "rules[0]"),
     (dict(rules=[Rule(api_groups=[], resources=["pods"], verbs=["get"])]), "rules[0].api_groups"),
