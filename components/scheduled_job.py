@@ -257,7 +257,7 @@ class OneOffJob(pulumi.ComponentResource):
     """Job ``name`` (child ``<name>-job``), run once at create. Output ``job_name``.
 
     Pulumi waits for the Job to complete (as Terraform's ``wait_for_completion`` did) and
-    fails the update if it fails. Its pod template is immutable: changing it replaces the
+    fails the update if it fails; ``opts.custom_timeouts.create`` bounds the wait. Its pod template is immutable: changing it replaces the
     Job, which runs it again — keep one-off jobs idempotent.
     """
 
@@ -272,7 +272,10 @@ class OneOffJob(pulumi.ComponentResource):
             f"{name}-job",
             metadata=object_metadata(name, args),
             spec=job_spec(args),
-            opts=child_options(self, args.moved_from, "job", ignore_changes=job_ignore_changes(args.ignore_changes)),
+            # How long to wait for completion (Terraform's `timeouts { create }`): the component's
+            # custom_timeouts, which Pulumi does not pass on to children by itself.
+            opts=child_options(self, args.moved_from, "job", ignore_changes=job_ignore_changes(args.ignore_changes),
+                               custom_timeouts=opts.custom_timeouts if opts else None),
         )
         self.job_name = job.metadata["name"]
         self.register_outputs({"job_name": self.job_name})

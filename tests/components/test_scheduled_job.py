@@ -1,5 +1,6 @@
 """ScheduledJob and OneOffJob: object shape, defaults, controller-owned fields, rejected inputs."""
 
+import pulumi
 import pytest
 
 from components.errors import ArgumentError
@@ -109,6 +110,23 @@ def test_one_off_job_shape(run_mocked, registered_outputs):
     assert job.options["ignoreChanges"] == ["spec.template.spec.dnsConfig"]
     assert "models_dir_init" in job.options["aliases"]
     assert registered_outputs[("OneOffJob", "models-dir-init")] == ["job_name"]
+
+
+def test_one_off_job_passes_its_create_timeout_to_the_job(run_mocked, monkeypatch):
+    import pulumi_kubernetes as k8s
+
+    timeouts = {}
+    original = k8s.batch.v1.Job.__init__
+
+    def record(self, resource_name, *a, opts=None, **kw):
+        timeouts[resource_name] = opts.custom_timeouts.create if opts and opts.custom_timeouts else None
+        original(self, resource_name, *a, opts=opts, **kw)
+
+    monkeypatch.setattr(k8s.batch.v1.Job, "__init__", record)
+    run_mocked(lambda: (
+        OneOffJob("slow", job_args(), opts=pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="3m"))),
+        OneOffJob("plain", job_args())))
+    assert timeouts == {"slow-job": "3m", "plain-job": None}
 
 
 def test_outputs_name_the_objects(run_mocked):
