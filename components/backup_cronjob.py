@@ -11,22 +11,16 @@ retried, and finished Jobs are removed quickly — and in owning a volume.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
-from components.cronjob_probe import PUSHGATEWAY_URL
+from components.cronjob_probe import PUSHGATEWAY_URL, require_metric_names
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
-from components.workload import cronjob_ignore_changes
+from components.scheduled_job import CONCURRENCY_POLICIES, RESTART_POLICIES, ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "BackupCronJob"
-CONCURRENCY_POLICIES = ("Replace", "Forbid", "Allow")
-RESTART_POLICIES = ("Never", "OnFailure")
-_METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_CRON_FIELD = re.compile(r"[0-9A-Za-z*,/?-]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,32 +72,20 @@ class BackupCronJobArgs:
         require_dns_label(_COMPONENT, "volume_name", self.volume_name)
         if self.container_name is not None:
             require_dns_label(_COMPONENT, "container_name", self.container_name)
-        fields = self.schedule.split() if isinstance(self.schedule, str) else []
-        if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(f) for f in fields):
-            raise ArgumentError(_COMPONENT, "schedule", f"is {self.schedule!r}, expected five cron fields like '30 0 * * *'")
-        if isinstance(self.metrics, str) or not self.metrics:
-            raise ArgumentError(_COMPONENT, "metrics", "must list at least one metric name the script pushes")
-        for metric in self.metrics:
-            if not isinstance(metric, str) or not _METRIC.fullmatch(metric):
-                raise ArgumentError(_COMPONENT, "metrics", f"contains {metric!r}, not a Prometheus metric name")
+        require_schedule(_COMPONENT, "schedule", self.schedule, macros=False)
+        require_metric_names(_COMPONENT, "metrics", self.metrics)
         if not isinstance(self.mount_path, str) or not self.mount_path.startswith("/"):
             raise ArgumentError(_COMPONENT, "mount_path", f"is {self.mount_path!r}; an absolute path is required")
         require_choice(_COMPONENT, "concurrency_policy", self.concurrency_policy, CONCURRENCY_POLICIES)
         require_choice(_COMPONENT, "restart_policy", self.restart_policy, RESTART_POLICIES)
         for name in ("backoff_limit", "successful_jobs_history_limit", "failed_jobs_history_limit"):
-            _require_count(name, getattr(self, name))
+            require_count(_COMPONENT, name, getattr(self, name))
         for name in ("starting_deadline_seconds", "ttl_seconds_after_finished"):
-            if getattr(self, name) is not None:
-                _require_count(name, getattr(self, name))
+            require_count(_COMPONENT, name, getattr(self, name), optional=True)
 
 
-def _require_count(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ArgumentError(_COMPONENT, name, f"is {value!r}, expected a non-negative integer")
-
-
-def cronjob_spec(name: str, args: BackupCronJobArgs) -> dict:
-    """The CronJob spec (snake_case keys, as the typed resource takes them)."""
+def scheduled_job_args(name: str, args: BackupCronJobArgs) -> ScheduledJobArgs:
+    """The CronJob as ScheduledJob arguments (built by the one CronJob builder)."""
     container: dict = {
         "name": args.container_name or name,
         "image": args.image,
@@ -113,24 +95,23 @@ def cronjob_spec(name: str, args: BackupCronJobArgs) -> dict:
     }
     if args.resources is not None:
         container["resources"] = dict(args.resources)
-    pod_spec = {
-        "restart_policy": args.restart_policy,
-        "containers": [container],
-        "volumes": [{"name": args.volume_name, "persistent_volume_claim": {"claim_name": args.claim_name}}],
-    }
-    job_spec: dict = {"backoff_limit": args.backoff_limit, "template": {"metadata": {}, "spec": pod_spec}}
-    if args.ttl_seconds_after_finished is not None:
-        job_spec["ttl_seconds_after_finished"] = args.ttl_seconds_after_finished
-    spec: dict = {
-        "schedule": args.schedule,
-        "concurrency_policy": args.concurrency_policy,
-        "successful_jobs_history_limit": args.successful_jobs_history_limit,
-        "failed_jobs_history_limit": args.failed_jobs_history_limit,
-        "job_template": {"metadata": {}, "spec": job_spec},
-    }
-    if args.starting_deadline_seconds is not None:
-        spec["starting_deadline_seconds"] = args.starting_deadline_seconds
-    return spec
+    return ScheduledJobArgs(
+        namespace=args.namespace,
+        schedule=args.schedule,
+        containers=[container],
+        volumes=[{"name": args.volume_name, "persistent_volume_claim": {"claim_name": args.claim_name}}],
+        restart_policy=args.restart_policy,
+        labels=args.labels,
+        backoff_limit=args.backoff_limit,
+        ttl_seconds_after_finished=args.ttl_seconds_after_finished,
+        concurrency_policy=args.concurrency_policy,
+        starting_deadline_seconds=args.starting_deadline_seconds,
+        successful_jobs_history_limit=args.successful_jobs_history_limit,
+        failed_jobs_history_limit=args.failed_jobs_history_limit,
+        # Empty template metadata, as the live objects were created with.
+        job_metadata={},
+        pod_metadata={},
+    )
 
 
 class BackupCronJob(pulumi.ComponentResource):
@@ -144,15 +125,7 @@ class BackupCronJob(pulumi.ComponentResource):
     def __init__(self, name: str, args: BackupCronJobArgs, opts: pulumi.ResourceOptions | None = None):
         require_dns_label(_COMPONENT, "name", name)
         super().__init__("homelab:k8s:BackupCronJob", name, None, opts)
-        metadata: dict = {"name": name, "namespace": args.namespace}
-        if args.labels:
-            metadata["labels"] = dict(args.labels)
-        k8s.batch.v1.CronJob(
-            f"{name}-cronjob",
-            metadata=metadata,
-            spec=cronjob_spec(name, args),
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=cronjob_ignore_changes()),
-        )
+        declare_cronjob(name, scheduled_job_args(name, args), self)
         self.cronjob_name = pulumi.Output.from_input(name)
         self.metric_names = pulumi.Output.from_input(list(args.metrics))
         self.register_outputs({"cronjob_name": self.cronjob_name, "metric_names": self.metric_names})

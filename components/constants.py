@@ -103,3 +103,14 @@ MW_AUTHENTIK_RATE_LIMIT = "traefik-authentik-rate-limit@kubernetescrd"
 MW_DAWARICH_RATE_LIMIT = "traefik-dawarich-rate-limit@kubernetescrd"
 MW_EXECUTOR_RATE_LIMIT = "traefik-executor-rate-limit@kubernetescrd"
 MW_ANDROID_EMULATOR_RATE_LIMIT = "traefik-android-emulator-rate-limit@kubernetescrd"
+
+# --- kubectl jobs -------------------------------------------------------------------------
+# The one kubectl image every KubectlJob runs. Upstream ran `bitnami/kubectl:latest`; since
+# Bitnami's 2025 catalogue change that Docker Hub repository serves only `latest`, and the
+# versioned tags live on, frozen, under `bitnamilegacy`. Same image the upstream scripts were
+# written against (Debian, bash, non-root uid 1001), now a tag that cannot move under us.
+# kubectl 1.33 is within the supported one-minor skew of the 1.34 cluster; the cluster's
+# move to 1.35 needs a newer kubectl image first (docs/components.md, KubectlJob).
+KUBECTL_IMAGE = "docker.io/bitnamilegacy/kubectl:1.33.4"
+KUBECTL_REPOSITORIES: tuple[str, ...] = ("bitnami/kubectl", "docker.io/bitnami/kubectl",
+                                         "bitnamilegacy/kubectl", "docker.io/bitnamilegacy/kubectl")

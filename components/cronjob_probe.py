@@ -15,13 +15,20 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
-from components.workload import cronjob_ignore_changes
+from components.scheduled_job import ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "CronJobProbe"
 PUSHGATEWAY_URL = "http://prometheus-prometheus-pushgateway.monitoring:9091"
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_CRON_FIELD = re.compile(r"[0-9A-Za-z*,/?-]+")
-_CRON_MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+
+
+def require_metric_names(component: str, argument: str, metrics: Sequence[str]) -> None:
+    """At least one metric, each a valid Prometheus metric name."""
+    if isinstance(metrics, str) or not metrics:
+        raise ArgumentError(component, argument, "must list at least one metric name the script pushes")
+    for metric in metrics:
+        if not isinstance(metric, str) or not _METRIC.fullmatch(metric):
+            raise ArgumentError(component, argument, f"contains {metric!r}, not a Prometheus metric name")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,19 +69,10 @@ class CronJobProbeArgs:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
         require_text(_COMPONENT, "image", self.image)
         require_text(_COMPONENT, "script", self.script)
-        fields = self.schedule.split() if isinstance(self.schedule, str) else []
-        macro = len(fields) == 1 and fields[0] in _CRON_MACROS
-        if not macro and (len(fields) != 5 or not all(_CRON_FIELD.fullmatch(f) for f in fields)):
-            raise ArgumentError(_COMPONENT, "schedule", f"is {self.schedule!r}, expected five cron fields like '30 6 * * *'")
-        if isinstance(self.metrics, str) or not self.metrics:
-            raise ArgumentError(_COMPONENT, "metrics", "must list at least one metric name the script pushes")
-        for metric in self.metrics:
-            if not isinstance(metric, str) or not _METRIC.fullmatch(metric):
-                raise ArgumentError(_COMPONENT, "metrics", f"contains {metric!r}, not a Prometheus metric name")
+        require_schedule(_COMPONENT, "schedule", self.schedule)
+        require_metric_names(_COMPONENT, "metrics", self.metrics)
         for name in ("backoff_limit", "successful_jobs_history_limit", "failed_jobs_history_limit"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ArgumentError(_COMPONENT, name, f"is {value!r}, expected a non-negative integer")
+            require_count(_COMPONENT, name, getattr(self, name))
         require_choice(_COMPONENT, "restart_policy", self.restart_policy, ("Never", "OnFailure"))
         if not re.fullmatch(r"[A-Za-z0-9._-]+", self.script_filename):
             raise ArgumentError(_COMPONENT, "script_filename", f"is {self.script_filename!r}, expected a plain file name")
@@ -96,7 +94,7 @@ class CronJobProbe(pulumi.ComponentResource):
             "image": args.image,
             "env": [*args.env, {"name": "PUSHGATEWAY_URL", "value": args.pushgateway_url}],
         }
-        pod_spec: dict = {"restart_policy": args.restart_policy, "containers": [container]}
+        volumes: list[dict] = []
         if args.inline_script:
             container["command"] = [args.shell, "-c", args.script]
         else:
@@ -108,35 +106,30 @@ class CronJobProbe(pulumi.ComponentResource):
             )
             container["command"] = [args.shell, f"/scripts/{args.script_filename}"]
             container["volume_mounts"] = [{"name": "script", "mount_path": "/scripts", "read_only": True}]
-            pod_spec["volumes"] = [{"name": "script", "config_map": {"name": config_map.metadata["name"], "default_mode": 0o555}}]
+            volumes = [{"name": "script", "config_map": {"name": config_map.metadata["name"], "default_mode": 0o555}}]
         if args.env_from_secrets:
             container["env_from"] = [{"secret_ref": {"name": s}} for s in args.env_from_secrets]
         if args.resources is not None:
             container["resources"] = dict(args.resources)
-        if args.service_account_name:
-            pod_spec["service_account_name"] = args.service_account_name
 
-        job_spec: dict = {"backoff_limit": args.backoff_limit, "template": {"metadata": {}, "spec": pod_spec}}
-        if args.ttl_seconds_after_finished is not None:
-            job_spec["ttl_seconds_after_finished"] = args.ttl_seconds_after_finished
-        spec: dict = {
-            "schedule": args.schedule,
-            "concurrency_policy": "Forbid",
-            "successful_jobs_history_limit": args.successful_jobs_history_limit,
-            "failed_jobs_history_limit": args.failed_jobs_history_limit,
-            "job_template": {"metadata": {}, "spec": job_spec},
-        }
-        if args.starting_deadline_seconds is not None:
-            spec["starting_deadline_seconds"] = args.starting_deadline_seconds
-        metadata: dict = {"name": name, "namespace": args.namespace}
-        if args.labels:
-            metadata["labels"] = dict(args.labels)
-        k8s.batch.v1.CronJob(
-            f"{name}-cronjob",
-            metadata=metadata,
-            spec=spec,
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=cronjob_ignore_changes()),
-        )
+        # Empty template metadata, as the live objects were created with.
+        declare_cronjob(name, ScheduledJobArgs(
+            namespace=args.namespace,
+            schedule=args.schedule,
+            containers=[container],
+            volumes=volumes,
+            service_account_name=args.service_account_name or None,
+            restart_policy=args.restart_policy,
+            labels=args.labels,
+            backoff_limit=args.backoff_limit,
+            ttl_seconds_after_finished=args.ttl_seconds_after_finished,
+            concurrency_policy="Forbid",
+            starting_deadline_seconds=args.starting_deadline_seconds,
+            successful_jobs_history_limit=args.successful_jobs_history_limit,
+            failed_jobs_history_limit=args.failed_jobs_history_limit,
+            job_metadata={},
+            pod_metadata={},
+        ), self)
         self.metric_names = pulumi.Output.from_input(list(args.metrics))
         self.cronjob_name = pulumi.Output.from_input(name)
         self.register_outputs({"metric_names": self.metric_names, "cronjob_name": self.cronjob_name})

@@ -7,7 +7,9 @@ synth) render it; a real ``pulumi up`` refuses, naming the file to bring over.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pulumi
@@ -48,6 +50,30 @@ def load_payload(stack_dir: str | Path, relative: str) -> str:
             "(docs/migration.md, 'Bring over from the Terraform repo') before `pulumi up`"
         )
     return text
+
+
+HASH_ALGORITHMS = ("sha256", "sha1")
+
+
+def content_hash(texts: Sequence[str], algorithm: str = "sha256") -> str:
+    """Hex digest that changes whenever one of ``texts`` does.
+
+    One text: its digest (Terraform's ``sha256(file(...))`` / ``sha1(...)``). Several: the
+    digest of the texts' own digests joined by commas (``sha256(join(",", [filesha256(...),
+    ...]))``, the shape upstream's proxy stack used), so the hashes of adopted pod
+    templates come out the same.
+    """
+    if algorithm not in HASH_ALGORITHMS:
+        raise ValueError(f"hash algorithm {algorithm!r} is not one of {HASH_ALGORITHMS}")
+    if isinstance(texts, str) or not texts:
+        raise ValueError("content_hash needs a non-empty list of texts")
+
+    def digest(text: str) -> str:
+        return hashlib.new(algorithm, text.encode("utf-8")).hexdigest()
+
+    if len(texts) == 1:
+        return digest(texts[0])
+    return digest(",".join(digest(t) for t in texts))
 
 
 def tls_material(root: str | Path = REPO_ROOT) -> tuple[pulumi.Output[str], pulumi.Output[str]]:

@@ -18,7 +18,8 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label
 from components.workload import (
-    GPU_MEMORY_RESOURCE, GPU_RESOURCE, Gpu, deployment_ignore_changes, gpu_containers, gpu_pod_spec, sablier_labels,
+    GPU_MEMORY_RESOURCE, GPU_RESOURCE, Gpu, deployment_ignore_changes, gpu_containers, gpu_pod_spec,
+    require_containers, sablier_labels,
 )
 
 _COMPONENT = "WebApp"
@@ -113,11 +114,7 @@ class WebAppArgs:
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
-        if isinstance(self.containers, Mapping) or not self.containers:
-            raise ArgumentError(_COMPONENT, "containers", "must be a non-empty list of container specs")
-        for i, container in enumerate(self.containers):
-            if not isinstance(container, Mapping) or not container.get("name") or not container.get("image"):
-                raise ArgumentError(_COMPONENT, f"containers[{i}]", "needs at least 'name' and 'image'")
+        require_containers(_COMPONENT, "containers", self.containers)
         if self.tier is not None and self.tier not in c.TIERS.values():
             raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 0:

@@ -7,7 +7,7 @@ stack; these helpers are the one place that knows those field paths.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from components import constants as c
@@ -46,6 +46,25 @@ def deployment_ignore_changes(
 def cronjob_ignore_changes(extra: Iterable[str] = ()) -> list[str]:
     """``ignore_changes`` for a CronJob: Kyverno's dnsConfig in the job's pod template."""
     return [c.IGNORE_CRONJOB_KYVERNO_DNS_CONFIG, *extra]
+
+
+def job_ignore_changes(extra: Iterable[str] = ()) -> list[str]:
+    """``ignore_changes`` for a one-off Job: Kyverno's dnsConfig in its pod template.
+
+    A Job's pod template is immutable, so without this every apply would replace the Job
+    (and run it again).
+    """
+    return [c.IGNORE_KYVERNO_DNS_CONFIG, *extra]
+
+
+def require_containers(component: str, argument: str, containers: Sequence[Mapping], *,
+                       allow_empty: bool = False) -> None:
+    """A list of container specs, each with at least ``name`` and ``image``."""
+    if isinstance(containers, (Mapping, str)) or (not containers and not allow_empty):
+        raise ArgumentError(component, argument, "must be a non-empty list of container specs")
+    for i, container in enumerate(containers):
+        if not isinstance(container, Mapping) or not container.get("name") or not container.get("image"):
+            raise ArgumentError(component, f"{argument}[{i}]", "needs at least 'name' and 'image'")
 
 
 def sablier_labels(group: str, ready_after: str = "5s") -> dict[str, str]:

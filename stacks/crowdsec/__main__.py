@@ -8,15 +8,19 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
+from components.constants import KUBECTL_IMAGE
 from components.helm import HelmRelease, HelmReleaseArgs
+from components.kubectl_job import KubectlJob, KubectlJobArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs, Quota
 from components.payload import load_payload
+from components.scheduled_job import ScheduledJobArgs
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
-from components.workload import cronjob_ignore_changes, deployment_ignore_changes, env
+from components.workload import deployment_ignore_changes, env
+from components.workload_rbac import Rule
 from crowdsec_values import GPU_TOLERATION, TIER_PRIORITY_CLASS, crowdsec_values
 
 settings = ClusterSettings.load()
@@ -228,55 +232,30 @@ ingress = IngressFactory("crowdsec-web", IngressArgs.on_cluster(
 
 # --- daily public-blocklist import (runs inside an agent pod via kubectl exec) --------------
 IMPORT = "crowdsec-blocklist-import"
-import_account = k8s.core.v1.ServiceAccount(
-    IMPORT, metadata={"name": IMPORT, "namespace": NS}, opts=ns_opts)
-import_role = k8s.rbac.v1.Role(
-    f"{IMPORT}-role",
-    metadata={"name": IMPORT, "namespace": NS},
-    rules=[
-        {"api_groups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
-        {"api_groups": [""], "resources": ["pods/exec"], "verbs": ["create"]},
-    ],
-    opts=ns_opts,
-)
-k8s.rbac.v1.RoleBinding(
-    f"{IMPORT}-binding",
-    metadata={"name": IMPORT, "namespace": NS},
-    role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "Role", "name": import_role.metadata["name"]},
-    subjects=[{"kind": "ServiceAccount", "name": import_account.metadata["name"], "namespace": NS}],
-    opts=ns_opts,
-)
-k8s.batch.v1.CronJob(
-    IMPORT,
-    metadata={"name": IMPORT, "namespace": NS, "labels": {"app": IMPORT, "tier": TIER}},
-    spec={
-        "schedule": "0 4 * * *",
-        "time_zone": "Europe/London",
-        "concurrency_policy": "Forbid",
-        "successful_jobs_history_limit": 3,
-        "failed_jobs_history_limit": 3,
-        "job_template": {
-            "metadata": {"labels": {"app": IMPORT}},
-            "spec": {
-                "backoff_limit": 3,
-                "template": {
-                    "metadata": {"labels": {"app": IMPORT}},
-                    "spec": {
-                        "service_account_name": import_account.metadata["name"],
-                        "restart_policy": "OnFailure",
-                        "containers": [{
-                            "name": "blocklist-import",
-                            "image": "bitnami/kubectl:latest",
-                            "command": ["/bin/bash", "-c"],
-                            "args": [load_payload(HERE, "blocklist-import.sh")],
-                        }],
-                    },
-                },
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=cronjob_ignore_changes()),
-)
+KubectlJob(IMPORT, KubectlJobArgs(
+    rules=[Rule(api_groups=[""], resources=["pods"], verbs=["get", "list"]),
+           Rule(api_groups=[""], resources=["pods/exec"], verbs=["create"])],
+    rbac_moved_from={"service_account": IMPORT, "role": f"{IMPORT}-role", "binding": f"{IMPORT}-binding"},
+    job=ScheduledJobArgs(
+        namespace=NS,
+        schedule="0 4 * * *",
+        time_zone="Europe/London",
+        successful_jobs_history_limit=3,
+        failed_jobs_history_limit=3,
+        backoff_limit=3,
+        labels={"app": IMPORT, "tier": TIER},
+        job_metadata={"labels": {"app": IMPORT}},
+        pod_metadata={"labels": {"app": IMPORT}},
+        restart_policy="OnFailure",
+        containers=[{
+            "name": "blocklist-import",
+            "image": KUBECTL_IMAGE,
+            "command": ["/bin/bash", "-c"],
+            "args": [load_payload(HERE, "blocklist-import.sh")],
+        }],
+        moved_from={"cronjob": IMPORT},
+    ),
+), opts=ns_opts)
 
 pulumi.export("host", ingress.host)
 pulumi.export("release", release.release_name)

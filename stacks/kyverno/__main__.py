@@ -18,11 +18,14 @@ from components.kyverno_policy import (
     match_kinds, pod_validate_rule, resource_filter,
 )
 from components.namespace import Namespace, NamespaceArgs
-from components.payload import REPO_ROOT, load_payload
+from components.payload import REPO_ROOT
+from components.payload_config_map import PayloadConfigMap, PayloadConfigMapArgs
+from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-from components.workload import cronjob_ignore_changes
+from components.workload import env
+from components.workload_rbac import Rule, WorkloadRbac, WorkloadRbacArgs
 
 settings = ClusterSettings.load()
 config = pulumi.Config()
@@ -589,19 +592,16 @@ for pc_name, (value, preemption, pc_description) in PRIORITY_CLASSES.items():
 # --- failed-pod cleanup ----------------------------------------------------------------------
 
 CLEANUP_LABELS = {"app.kubernetes.io/part-of": "kyverno", "app.kubernetes.io/instance": "kyverno"}
-cleanup_role = k8s.rbac.v1.ClusterRole(
-    "kyverno-cleanup-pods",
-    metadata={"name": "kyverno:cleanup-controller:pods", "labels": CLEANUP_LABELS},
-    rules=[{"api_groups": [""], "resources": ["pods"], "verbs": ["list", "watch", "delete"]}],
-)
-k8s.rbac.v1.ClusterRoleBinding(
-    "kyverno-cleanup-pods",
-    metadata={"name": "kyverno:cleanup-controller:pods", "labels": CLEANUP_LABELS},
-    role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-              "name": "kyverno:cleanup-controller:pods"},
-    subjects=[{"kind": "ServiceAccount", "name": "kyverno-cleanup-controller", "namespace": NS}],
-    opts=pulumi.ResourceOptions(depends_on=[cleanup_role]),
-)
+# The chart's cleanup controller needs to delete pods for the policy below.
+WorkloadRbac("kyverno-cleanup-pods", WorkloadRbacArgs(
+    namespace=NS,
+    service_account="kyverno-cleanup-controller",
+    role_kind="ClusterRole",
+    role_name="kyverno:cleanup-controller:pods",
+    labels=CLEANUP_LABELS,
+    rules=[Rule(api_groups=[""], resources=["pods"], verbs=["list", "watch", "delete"])],
+    moved_from={"role": "kyverno-cleanup-pods", "binding": "kyverno-cleanup-pods"},
+))
 k8s.apiextensions.CustomResource(
     "cleanup-failed-pods",
     api_version="kyverno.io/v2",
@@ -622,29 +622,19 @@ k8s.apiextensions.CustomResource(
 
 RECONCILE = "post-boot-reconcile"
 RECONCILE_LABELS = {"app": RECONCILE}
-reconcile_account = k8s.core.v1.ServiceAccount(
-    RECONCILE, metadata={"name": RECONCILE, "namespace": NS}, opts=pulumi.ResourceOptions(depends_on=[namespace]))
-reconcile_role = k8s.rbac.v1.ClusterRole(
-    RECONCILE,
-    metadata={"name": RECONCILE},
+reconcile_rbac = WorkloadRbac(RECONCILE, WorkloadRbacArgs(
+    namespace=NS,
+    role_kind="ClusterRole",
     rules=[
-        {"api_groups": ["apps"], "resources": ["deployments"], "verbs": ["get"]},  # readiness gate
-        {"api_groups": [""], "resources": ["pods"], "verbs": ["list", "delete"]},
+        Rule(api_groups=["apps"], resources=["deployments"], verbs=["get"]),  # readiness gate
+        Rule(api_groups=[""], resources=["pods"], verbs=["list", "delete"]),
     ],
-)
-reconcile_binding = k8s.rbac.v1.ClusterRoleBinding(
-    RECONCILE,
-    metadata={"name": RECONCILE},
-    role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": RECONCILE},
-    subjects=[{"kind": "ServiceAccount", "name": RECONCILE, "namespace": NS}],
-    opts=pulumi.ResourceOptions(depends_on=[reconcile_role, reconcile_account]),
-)
-reconcile_script = k8s.core.v1.ConfigMap(
-    f"{RECONCILE}-script",
-    metadata={"name": f"{RECONCILE}-script", "namespace": NS},
-    data={"reconcile.py": load_payload(Path(__file__).parent, "reconcile.py")},
-    opts=pulumi.ResourceOptions(depends_on=[namespace]),
-)
+    moved_from={"service_account": RECONCILE, "role": RECONCILE, "binding": RECONCILE},
+), opts=pulumi.ResourceOptions(depends_on=[namespace]))
+reconcile_script = PayloadConfigMap(f"{RECONCILE}-script", PayloadConfigMapArgs(
+    namespace=NS, stack_dir=Path(__file__).parent, files={"reconcile.py": "reconcile.py"},
+    moved_from={"config_map": f"{RECONCILE}-script"},
+), opts=pulumi.ResourceOptions(depends_on=[namespace]))
 reconcile_env = {
     "GRACE_SECONDS": str(config.get_int("reconcileGraceSeconds") or 300),
     "MAX_RESTARTS_PER_RUN": str(config.get_int("reconcileMaxRestartsPerRun") or 15),
@@ -655,44 +645,31 @@ reconcile_env = {
     "KYVERNO_DEPLOYMENT": "kyverno-admission-controller",
     "PUSHGATEWAY_URL": "http://prometheus-prometheus-pushgateway.monitoring:9091",
 }
-k8s.batch.v1.CronJob(
-    RECONCILE,
-    metadata={"name": RECONCILE, "namespace": NS, "labels": RECONCILE_LABELS},
-    spec={
-        "schedule": "*/10 * * * *",
-        "concurrency_policy": "Forbid",
-        "starting_deadline_seconds": 300,
-        "successful_jobs_history_limit": 3,
-        "failed_jobs_history_limit": 5,
-        "job_template": {
-            "metadata": {"labels": RECONCILE_LABELS},
-            "spec": {
-                "backoff_limit": 1,
-                "active_deadline_seconds": 240,
-                "ttl_seconds_after_finished": 300,
-                "template": {
-                    "metadata": {"labels": RECONCILE_LABELS},
-                    "spec": {
-                        "service_account_name": RECONCILE,
-                        "restart_policy": "OnFailure",
-                        "containers": [{
-                            "name": "reconcile",
-                            "image": "python:3.12-alpine",
-                            "command": ["python3", "/scripts/reconcile.py"],
-                            "env": [{"name": k, "value": v} for k, v in reconcile_env.items()],
-                            "volume_mounts": [{"name": "script", "mount_path": "/scripts", "read_only": True}],
-                            "resources": {"requests": {"cpu": "10m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
-                        }],
-                        "volumes": [{"name": "script", "config_map": {"name": f"{RECONCILE}-script",
-                                                                      "default_mode": 0o755}}],
-                    },
-                },
-            },
-        },
-    },
-    opts=pulumi.ResourceOptions(depends_on=[reconcile_binding, reconcile_script],
-                                ignore_changes=cronjob_ignore_changes()),
-)
+ScheduledJob(RECONCILE, ScheduledJobArgs(
+    namespace=NS,
+    schedule="*/10 * * * *",
+    starting_deadline_seconds=300,
+    successful_jobs_history_limit=3,
+    failed_jobs_history_limit=5,
+    backoff_limit=1,
+    active_deadline_seconds=240,
+    ttl_seconds_after_finished=300,
+    labels=RECONCILE_LABELS,
+    job_metadata={"labels": RECONCILE_LABELS},
+    pod_metadata={"labels": RECONCILE_LABELS},
+    service_account_name=reconcile_rbac.service_account_name,
+    restart_policy="OnFailure",
+    containers=[{
+        "name": "reconcile",
+        "image": "python:3.12-alpine",
+        "command": ["python3", "/scripts/reconcile.py"],
+        "env": env(reconcile_env),
+        "volume_mounts": [{"name": "script", "mount_path": "/scripts", "read_only": True}],
+        "resources": {"requests": {"cpu": "10m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+    }],
+    volumes=[reconcile_script.volume("script", default_mode=0o755)],
+    moved_from={"cronjob": RECONCILE},
+), opts=pulumi.ResourceOptions(depends_on=[reconcile_rbac, reconcile_script]))
 
 pulumi.export("release", engine.release_name)
 pulumi.export("tls_source_secret", tls_source.secret_name)

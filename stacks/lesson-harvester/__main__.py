@@ -1,7 +1,6 @@
 """Lesson harvester: owner-only app on Postgres (rotated DB creds) plus an hourly Learn Later playlist poll."""
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.database_credentials import DatabaseCredentials, DatabaseCredentialsArgs, database_url
@@ -10,7 +9,8 @@ from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.settings import ClusterSettings
 from components.web_app import WebApp, WebAppArgs
-from components.workload import cronjob_ignore_changes, env
+from components.scheduled_job import ScheduledJob, ScheduledJobArgs
+from components.workload import env
 
 settings = ClusterSettings.load()
 NS = "lesson-harvester"
@@ -36,7 +36,7 @@ ENV_FROM = [{"secret_ref": {"name": name}} for name in ("lesson-harvester-secret
 # Whisper is not in the image yet: caption-less videos park as needs_attention instead of crashing.
 APP_ENV = env({"LH_LLM_ENDPOINT": "http://llama-swap.llama-cpp.svc.cluster.local:8080", "LH_LLM_MODEL": "qwen3-8b",
                "LH_WHISPER_ENABLED": "false"})
-PULL_SECRETS = [{"name": "registry-credentials"}, {"name": "ghcr-credentials"}]  # ghcr one synced by Kyverno
+PULL_SECRETS = ["registry-credentials", "ghcr-credentials"]  # ghcr one synced by Kyverno
 
 
 def migrate(**extra) -> dict:
@@ -54,7 +54,7 @@ WebApp("lesson-harvester", WebAppArgs(
         "spec.template.spec.containers[0].image", "spec.template.spec.initContainers[0].image",
         'metadata.annotations["deployment.kubernetes.io/revision"]',
         'spec.template.metadata.annotations["keel.sh/update-time"]'],
-    pod_spec={"image_pull_secrets": PULL_SECRETS},
+    pod_spec={"image_pull_secrets": [{"name": s} for s in PULL_SECRETS]},
     init_containers=[migrate()],
     containers=[{
         "name": "lesson-harvester", "image": IMAGE, "ports": [{"container_port": 8080}],
@@ -73,21 +73,18 @@ ingress = IngressFactory("lesson-harvester", IngressArgs.on_cluster(
     namespace=NS, auth="required", dns_type="proxied", port=8080,
     extra_annotations={"gethomepage.dev/description": "Turns watched talks into workflow recommendations"}), opts=ns_opts)
 
-k8s.batch.v1.CronJob(
-    "lesson-harvester-poll",
-    metadata={"name": "lesson-harvester-poll", "namespace": NS, "labels": LABELS},
-    spec={"schedule": "0 * * * *", "suspend": False, "concurrency_policy": "Forbid",
-          "successful_jobs_history_limit": 3, "failed_jobs_history_limit": 3, "starting_deadline_seconds": 600,
-          "job_template": {"metadata": {"labels": LABELS}, "spec": {
-              "backoff_limit": 1, "active_deadline_seconds": 1800, "ttl_seconds_after_finished": 86400,
-              "template": {"metadata": {"labels": LABELS}, "spec": {
-                  "restart_policy": "OnFailure", "image_pull_secrets": PULL_SECRETS,
-                  "init_containers": [migrate(image_pull_policy="Always")],
-                  "containers": [{"name": "poll", "image": IMAGE, "image_pull_policy": "Always",
-                                  "command": ["python", "-m", "lesson_harvester", "poll"],
-                                  "env_from": ENV_FROM, "env": APP_ENV,
-                                  "resources": {"requests": {"cpu": "100m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}}]}}}}},
-    opts=pulumi.ResourceOptions.merge(after_secrets, pulumi.ResourceOptions(ignore_changes=cronjob_ignore_changes())),
-)
+ScheduledJob("lesson-harvester-poll", ScheduledJobArgs(
+    namespace=NS, schedule="0 * * * *", suspend=False,
+    successful_jobs_history_limit=3, failed_jobs_history_limit=3, starting_deadline_seconds=600,
+    backoff_limit=1, active_deadline_seconds=1800, ttl_seconds_after_finished=86400,
+    labels=LABELS, job_metadata={"labels": LABELS}, pod_metadata={"labels": LABELS},
+    restart_policy="OnFailure", image_pull_secrets=PULL_SECRETS,
+    init_containers=[migrate(image_pull_policy="Always")],
+    containers=[{"name": "poll", "image": IMAGE, "image_pull_policy": "Always",
+                 "command": ["python", "-m", "lesson_harvester", "poll"],
+                 "env_from": ENV_FROM, "env": APP_ENV,
+                 "resources": {"requests": {"cpu": "100m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}}],
+    moved_from={"cronjob": "lesson-harvester-poll"},
+), opts=after_secrets)
 
 pulumi.export("host", ingress.host)

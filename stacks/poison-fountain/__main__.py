@@ -3,17 +3,17 @@
 from pathlib import Path
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import load_payload
+from components.payload_config_map import PayloadConfigMap, PayloadConfigMapArgs
+from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
-from components.workload import cronjob_ignore_changes, env
+from components.workload import env
 
 settings = ClusterSettings.load()
 HERE = Path(__file__).parent
@@ -25,10 +25,12 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 cache = NfsVolume("poison-fountain-data-host", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                              nfs_path="/srv/nfs/poison-fountain"), opts=ns_opts)
-code = k8s.core.v1.ConfigMap("poison-fountain-code", metadata={"name": "poison-fountain-code", "namespace": NS},
-                             data={"server.py": load_payload(HERE, "server.py")}, opts=ns_opts)
-fetcher = k8s.core.v1.ConfigMap("poison-fountain-fetcher", metadata={"name": "poison-fountain-fetcher", "namespace": NS},
-                                data={"fetch-poison.sh": load_payload(HERE, "fetch-poison.sh")}, opts=ns_opts)
+code = PayloadConfigMap("poison-fountain-code", PayloadConfigMapArgs(
+    namespace=NS, stack_dir=HERE, files={"server.py": "server.py"},
+    moved_from={"config_map": "poison-fountain-code"}), opts=ns_opts)
+fetcher = PayloadConfigMap("poison-fountain-fetcher", PayloadConfigMapArgs(
+    namespace=NS, stack_dir=HERE, files={"fetch-poison.sh": "fetch-poison.sh"},
+    moved_from={"config_map": "poison-fountain-fetcher"}), opts=ns_opts)
 
 healthz = {"http_get": {"path": "/healthz", "port": 8080}}
 WebApp("poison-fountain", WebAppArgs(
@@ -49,7 +51,7 @@ WebApp("poison-fountain", WebAppArgs(
         "readiness_probe": {**healthz, "initial_delay_seconds": 3, "period_seconds": 10},
         "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "64Mi"}},
     }],
-    volumes=[{"name": "code", "config_map": {"name": code.metadata["name"]}},
+    volumes=[code.volume("code"),
              {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}],
     service_ports=[{"name": "http", "port": 8080, "target_port": 8080}],
 ), opts=ns_opts)
@@ -66,21 +68,18 @@ ingress = IngressFactory("poison-fountain", IngressArgs.on_cluster(
 ), opts=ns_opts)
 
 named = {"name": "poison-fountain-fetcher"}
-k8s.batch.v1.CronJob(
-    "poison-fountain-fetcher",
-    metadata={**named, "namespace": NS},
-    spec={"schedule": "0 */6 * * *", "successful_jobs_history_limit": 1, "failed_jobs_history_limit": 1,
-          "concurrency_policy": "Forbid", "job_template": {"metadata": named, "spec": {"template": {"metadata": named, "spec": {
-              # Root like the server: the NFS cache directory is root-owned (export has no_root_squash).
-              "security_context": {"run_as_user": 0},
-              "restart_policy": "Never",
-              "containers": [{"name": "fetcher", "image": "curlimages/curl:latest", "command": ["sh", "/scripts/fetch-poison.sh"],
-                              "env": env({"CACHE_DIR": "/data/cache", "POISON_URL": "https://rnsaffn.com/poison2/", "FETCH_COUNT": 50}),
-                              "volume_mounts": [{"name": "scripts", "mount_path": "/scripts", "read_only": True},
-                                                {"name": "data", "mount_path": "/data"}]}],
-              "volumes": [{"name": "scripts", "config_map": {"name": fetcher.metadata["name"], "default_mode": 0o755}},
-                          {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}]}}}}},
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=cronjob_ignore_changes()),
-)
+ScheduledJob("poison-fountain-fetcher", ScheduledJobArgs(
+    namespace=NS, schedule="0 */6 * * *", successful_jobs_history_limit=1, failed_jobs_history_limit=1,
+    job_metadata=named, pod_metadata=named,
+    # Root like the server: the NFS cache directory is root-owned (export has no_root_squash).
+    pod_spec={"security_context": {"run_as_user": 0}},
+    containers=[{"name": "fetcher", "image": "curlimages/curl:latest", "command": ["sh", "/scripts/fetch-poison.sh"],
+                 "env": env({"CACHE_DIR": "/data/cache", "POISON_URL": "https://rnsaffn.com/poison2/", "FETCH_COUNT": 50}),
+                 "volume_mounts": [{"name": "scripts", "mount_path": "/scripts", "read_only": True},
+                                   {"name": "data", "mount_path": "/data"}]}],
+    volumes=[fetcher.volume("scripts", default_mode=0o755),
+             {"name": "data", "persistent_volume_claim": {"claim_name": cache.claim_name}}],
+    moved_from={"cronjob": "poison-fountain-fetcher"},
+), opts=ns_opts)
 
 pulumi.export("host", ingress.host)

@@ -16,7 +16,6 @@ import pulumi_kubernetes as k8s
 import pulumi_vault as vault
 
 from components.constants import (
-    IGNORE_CRONJOB_KYVERNO_DNS_CONFIG,
     PATCH_FORCE_ANNOTATION,
     TIER_AUX,
     TIER_CORE,
@@ -29,6 +28,7 @@ from components.payload import load_payload
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
+from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.platform_users import namespace_owners, read_k8s_users
 from vault_values import VAULT_IMAGE, helm_values
 
@@ -115,37 +115,29 @@ vault.Audit("file", type="file", options={"file_path": "/vault/audit/vault-audit
 backup = NfsVolume("vault-backup-host", NfsVolumeArgs(
     namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/vault-backup", storage="5Gi"), opts=ns_opts)
 
-k8s.batch.v1.CronJob(
-    "vault-raft-backup",
-    metadata={"name": "vault-raft-backup", "namespace": NS},
-    spec={
-        "schedule": "0 2 * * 0",
-        "successful_jobs_history_limit": 3,
-        "failed_jobs_history_limit": 3,
-        "concurrency_policy": "Forbid",
-        "job_template": {"spec": {
-            "backoff_limit": 6,
-            "template": {"spec": {
-                "restart_policy": "OnFailure",
-                "containers": [{
-                    "name": "backup",
-                    "image": VAULT_IMAGE,
-                    "command": ["/bin/sh", "-c"],
-                    "args": [load_payload(STACK_DIR, "raft-backup.sh")],
-                    "volume_mounts": [
-                        {"name": "backup-storage", "mount_path": "/backup"},
-                        {"name": "vault-token", "mount_path": "/vault/token", "read_only": True},
-                    ],
-                }],
-                "volumes": [
-                    {"name": "backup-storage", "persistent_volume_claim": {"claim_name": backup.claim_name}},
-                    {"name": "vault-token", "secret": {"secret_name": "vault-root-token"}},
-                ],
-            }},
-        }},
-    },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=[IGNORE_CRONJOB_KYVERNO_DNS_CONFIG]),
-)
+ScheduledJob("vault-raft-backup", ScheduledJobArgs(
+    namespace=NS,
+    schedule="0 2 * * 0",
+    successful_jobs_history_limit=3,
+    failed_jobs_history_limit=3,
+    backoff_limit=6,
+    restart_policy="OnFailure",
+    containers=[{
+        "name": "backup",
+        "image": VAULT_IMAGE,
+        "command": ["/bin/sh", "-c"],
+        "args": [load_payload(STACK_DIR, "raft-backup.sh")],
+        "volume_mounts": [
+            {"name": "backup-storage", "mount_path": "/backup"},
+            {"name": "vault-token", "mount_path": "/vault/token", "read_only": True},
+        ],
+    }],
+    volumes=[
+        {"name": "backup-storage", "persistent_volume_claim": {"claim_name": backup.claim_name}},
+        {"name": "vault-token", "secret": {"secret_name": "vault-root-token"}},
+    ],
+    moved_from={"cronjob": "vault-raft-backup"},
+), opts=ns_opts)
 
 # --- OIDC login through Authentik ---------------------------------------------------------
 oidc = vault.jwt.AuthBackend(

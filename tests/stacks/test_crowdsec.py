@@ -98,6 +98,10 @@ def test_blocklist_import_can_exec_into_agents_only(stack):
     cron = stack.k8s("CronJob", "crowdsec-blocklist-import", NS)["inputs"]["spec"]
     assert (cron["schedule"], cron["timeZone"], cron["concurrencyPolicy"]) == ("0 4 * * *", "Europe/London", "Forbid")
     assert cron["jobTemplate"]["spec"]["backoffLimit"] == 3
+    pod = cron["jobTemplate"]["spec"]["template"]["spec"]
+    # Pinned (stack README), not upstream's bitnami/kubectl:latest.
+    assert pod["containers"][0]["image"] == "docker.io/bitnamilegacy/kubectl:1.33.4"
+    assert pod["serviceAccountName"] == "crowdsec-blocklist-import"
     rules = stack.k8s("Role", "crowdsec-blocklist-import", NS)["inputs"]["rules"]
     assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
                      {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}]
