@@ -241,10 +241,12 @@ def host_ports(r: Resource) -> Iterator[tuple]:
                 hp = dig(p, "hostPort")
                 if hp is UNKNOWN:
                     yield pv, None
-                elif isinstance(hp, int) and not isinstance(hp, bool) and hp > 0:
-                    yield pv, f"{key}[{i}] hostPort {hp}"
+                elif isinstance(hp, (int, float)) and not isinstance(hp, bool) and hp > 0:
+                    # Numbers arrive as floats over the analyzer protocol (protobuf Struct).
+                    yield pv, f"{key}[{i}] hostPort {int(hp)}"
                 elif hn is True or hn is UNKNOWN:
-                    yield pv, (f"{key}[{i}] port {dig(p, 'containerPort')} on the host network"
+                    cp = dig(p, "containerPort")
+                    yield pv, (f"{key}[{i}] port {int(cp) if isinstance(cp, float) else cp} on the host network"
                                if hn is True else None)
 
 

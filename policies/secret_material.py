@@ -90,6 +90,7 @@ _REF_VALUE = re.compile(r"""^\s*(
     | PLACEHOLDER\b.*
     | vault:.* | ref\+vault.* | secretref:.*
     )\s*$""", re.X | re.I | re.S)
+_DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _URL_CREDS = re.compile(r"\b([a-z][a-z0-9+.-]*)://([^/\s:@'\"]+):([^/\s@'\"]+)@", re.I)
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
@@ -255,6 +256,10 @@ def check_plaintext(res: Resource, cfg: dict) -> list:
         if isinstance(basic, list) and any(isinstance(u, str) and ":" in u for u in basic):
             add("spec.basicAuth.users", "inline htpasswd entries", "use basicAuth.secret naming a Secret")
         for path, why in sc.walk(dig(res.props, "spec"), "spec"):
+            # Traefik's `secret` / `*Secret` options name a Secret object (basicAuth.secret, tls.certSecret).
+            if re.search(r"secret$", path.rsplit(".", 1)[-1], re.I) and \
+                    _DNS_NAME.match(str(dig(res.props, *path.split(".")) or "")):
+                continue
             add(path, why, f"use a Secret-backed option of the middleware: {FIX_SECRET}")
     if res.type != SECRET_TYPE and res.type.startswith("kubernetes:"):
         ann = dig(res.props, "metadata", "annotations")
