@@ -115,7 +115,13 @@ def served_by_traefik(res: Resource, classes: set) -> bool:
 
 def traefik_ingresses(resources: list, cfg: dict) -> list:
     classes = traefik_classes(resources, cfg)
-    return [r for r in resources if r.type == INGRESS_TYPE and served_by_traefik(r, classes)]
+    return [r for r in resources if is_ingress_type(r.type) and served_by_traefik(r, classes)]
+
+
+def is_ingress_type(type_token: str) -> bool:
+    """Every API version of Ingress (networking.k8s.io/v1, v1beta1, extensions/v1beta1)."""
+    return type_token.startswith("kubernetes:") and type_token.endswith(":Ingress") and \
+        ("networking.k8s.io/" in type_token or "extensions/" in type_token)
 
 
 def _at(f: Finding, r: Resource) -> Finding:

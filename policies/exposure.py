@@ -547,6 +547,9 @@ def dangerous_rules(rules: Any) -> Any:
         if rule is UNKNOWN:
             return UNKNOWN
         verbs = {str(v).lower() for v in dig(rule, "verbs") or []}
+        if "impersonate" in verbs:
+            out.append(f"impersonate {', '.join(str(x) for x in dig(rule, 'resources') or [])}")
+            continue
         if not verbs & WRITE_VERBS or dig(rule, "resourceNames"):
             continue
         groups = [str(g) for g in dig(rule, "apiGroups") or [""]]

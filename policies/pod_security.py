@@ -215,7 +215,16 @@ def namespaced_kind(kind: str) -> bool:
     return kind not in CLUSTER_SCOPED and not kind.startswith("Cluster")
 
 
+HELM_RELEASE_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Release")
+
+
 def check_namespace_set(res: Resource, cfg: dict) -> list:
+    if res.type in HELM_RELEASE_TYPES:
+        ns = dig(res.props, "namespace")
+        if ns is UNKNOWN or isinstance(ns, str) and ns.strip():
+            return []
+        return [Finding(f"Helm release '{dig(res.props, 'name') or res.name}' has no namespace: it installs into the "
+                        f"provider's default namespace, which a preview cannot know", "set namespace= on the release")]
     if not is_k8s(res.type) or res.type.startswith("pulumi:") or not namespaced_kind(res.kind):
         return []
     if namespace_of(res) is not None:

@@ -5,6 +5,7 @@ ExternalSecret / secretKeyRef. Messages never echo the value."""
 from __future__ import annotations
 
 import base64
+import json
 import math
 import re
 from collections import Counter
@@ -13,17 +14,22 @@ from typing import Any, Iterable, Iterator
 from pulumi_policy import EnforcementLevel
 
 from policies.common import SECRET, UNKNOWN, Finding, PolicySpec, Resource, dig, make_policy
-from policies.k8s import cname, containers, pod_views
+from policies.k8s import POD_TEMPLATE_PATHS, cname, containers, pod_views
 
 POLICY = "no-plaintext-secrets"
 CONFIGMAP = "kubernetes:core/v1:ConfigMap"
 SECRET_TYPE = "kubernetes:core/v1:Secret"
+POD_KINDS = tuple(POD_TEMPLATE_PATHS)
 HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Release")
 
 
 # Relative paths and image references (registry/repo:tag or @digest): long and varied, but
 # never key material. Base64 secrets carry '+' or '=' and are not matched.
 _REFERENCE = re.compile(r"(\.{1,2}/)?([A-Za-z0-9._-]+/)+[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?")
+
+
+def snake_key(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key))
 
 
 def shannon(value: str) -> float:
@@ -42,12 +48,16 @@ class Heuristics:
         self.threshold = float(cfg.get("entropyThreshold") or 4.2)
 
     def secret_key(self, key: str) -> bool:
-        if any(p.fullmatch(key) for p in self.key_allow):
+        """Patterns are matched against the key and against its snake form (``dbPass`` ->
+        ``db_Pass``, ``X-Api-Key`` -> ``X_Api_Key``), so segment patterns see word boundaries."""
+        if self.allowed_key(key):
             return False
-        return any(p.search(key) for p in self.key_pats)
+        snake = snake_key(key)
+        return any(p.search(key) or p.search(snake) for p in self.key_pats)
 
     def allowed_key(self, key: str) -> bool:
-        return any(p.fullmatch(key) for p in self.key_allow)
+        snake = snake_key(key)
+        return any(p.fullmatch(key) or p.fullmatch(snake) for p in self.key_allow)
 
     def literal(self, value: Any) -> bool:
         """A plaintext literal: a non-marker scalar not on the value allowlist."""
@@ -82,14 +92,15 @@ FIX_SECRET = ("read it from an ExternalSecret (components' ExternalSecret, Vault
 _REF_VALUE = re.compile(r"""^\s*(
       \$.*                                         # $VAR ${VAR} $(VAR) $(command): expansions
     | %[A-Za-z_][A-Za-z0-9_]*%
-    | \{\{.*\}\}                                   # Helm / Go templates
-    | \$\{\{.*\}\}
+    | .*\{\{.*\}\}.*                               # Helm / Go / ESO templates
     | <[^<>]*>                                     # <placeholder>
     | (~|\.{1,2})?/[^\s]*                          # a path
     | file:.*
     | PLACEHOLDER\b.*
     | vault:.* | ref\+vault.* | secretref:.*
     )\s*$""", re.X | re.I | re.S)
+_AUTH_VALUE = re.compile(r"^(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}$", re.I)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _URL_CREDS = re.compile(r"\b([a-z][a-z0-9+.-]*)://([^/\s:@'\"]+):([^/\s@'\"]+)@", re.I)
@@ -99,6 +110,7 @@ _PUBLIC_PEM = ("CERTIFICATE", "PUBLIC KEY", "CERTIFICATE REQUEST", "NEW CERTIFIC
                "PGP SIGNATURE", "SSH2 PUBLIC KEY")
 # key = value / key: value / "key": "value" / export KEY=value / --flag=value lines of a config file
 _LINE_PAIR = re.compile(r"""^\s*(?:export\s+|set\s+|-{1,2})?["']?([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=|:|\s)\s*(.+?)\s*[,;]?\s*$""")
+_INLINE_PAIR = re.compile(r"""[;&?]\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s;&'"]+)""")
 _FLAG_PAIR = re.compile(r"""(?:^|\s)--?([A-Za-z][A-Za-z0-9_\-]*)(?:=|\s+)(["']?)([^\s"']+)\2""")
 
 
@@ -128,16 +140,22 @@ class Scanner:
     def __init__(self, h: "Heuristics") -> None:
         self.h = h
 
-    def pair(self, key: str, value: Any, entropy: bool = True) -> str:
+    def pair(self, key: str, value: Any, entropy: bool = True) -> str:  # noqa: C901
         """Why (key, value) is plaintext credential material; '' if it is not."""
         if not self.h.literal(value):
             return ""
         text = str(value).strip().strip("'\"")
         if not text or text.lower() in self.h.value_allow or is_reference(text):
             return ""
+        if _AUTH_VALUE.match(text):
+            return "it is an Authorization header value"
         if self.h.secret_key(key):
             # A key name written as the value (``secretKey: db_password``) names a secret.
             if _IDENT.match(text) and self.h.secret_key(text):
+                return ""
+            # A URL is an address (inline passwords are found separately), except where the
+            # URL itself is the credential (webhook URLs).
+            if _URL.match(text) and not re.search(r"webhook|hook_?url", snake_key(key), re.I):
                 return ""
             return "its key looks like a credential"
         if entropy and not self.h.allowed_key(key) and self.h.high_entropy(text):
@@ -156,7 +174,14 @@ class Scanner:
         for m in _URL_CREDS.finditer(value):
             if not is_reference(m.group(3)) and not m.group(3).startswith(("$", "{{", "%", "<", "*")):
                 out.append(f"it contains a {m.group(1)}:// URL with an inline password")
-        if lines and ("\n" in value or " " in value.strip()):
+        if value.lstrip()[:1] in ("{", "["):
+            try:
+                doc = json.loads(value)
+            except ValueError:
+                doc = None
+            if isinstance(doc, (dict, list)):
+                out += [f"{p} is a literal ({why})" for p, why in self.walk(doc, "json")]
+        if lines:
             for n, line in enumerate(value.splitlines(), 1):
                 stripped = line.strip()
                 if not stripped or stripped.startswith(("#", "//", ";")):
@@ -165,36 +190,44 @@ class Scanner:
                     if self.pair(fm.group(1), fm.group(3), entropy=False):
                         out.append(f"line {n} passes --{fm.group(1)} as a literal")
                 m = _LINE_PAIR.match(stripped)
-                if m and _line_literal(m.group(2)) is not None and \
-                        self.pair(m.group(1), _line_literal(m.group(2)), entropy=False):
-                    out.append(f"line {n} sets {m.group(1)} to a literal")
+                if m:
+                    lit = _line_literal(m.group(2))
+                    spaced = m.group(0)[m.end(1):m.start(2)].strip(" \t\"'") == ""
+                    if lit is not None and not (spaced and " " in lit) and \
+                            self.pair(m.group(1), lit, entropy=False):
+                        out.append(f"line {n} sets {m.group(1)} to a literal")
+                # key=value pairs inside connection strings and query strings
+                for im in _INLINE_PAIR.finditer(stripped):
+                    lit = _line_literal(im.group(2))
+                    if lit is not None and self.pair(im.group(1), lit, entropy=False):
+                        out.append(f"line {n} embeds {im.group(1)}= as a literal")
         return list(dict.fromkeys(out))
 
-    def value(self, key: str, value: Any) -> list:
-        why = self.pair(key, value)
+    def value(self, key: str, value: Any, entropy: bool = True) -> list:
+        why = self.pair(key, value, entropy)
         return ([why] if why else []) + self.text(value)
 
-    def walk(self, obj: Any, path: str = "") -> Iterator[tuple]:
+    def walk(self, obj: Any, path: str = "", entropy: bool = True) -> Iterator[tuple]:
         """(path, reason) for every leaf of a nested structure (Helm values, Middleware specs)."""
         if isinstance(obj, dict):
             for k, v in obj.items():
                 p = f"{path}.{k}" if path else str(k)
                 if isinstance(v, (dict, list)):
-                    yield from self.walk(v, p)
+                    yield from self.walk(v, p, entropy)
                 else:
-                    for why in self.value(str(k), v):
+                    for why in self.value(str(k), v, entropy):
                         yield p, why
         elif isinstance(obj, list):
             for i, v in enumerate(obj):
                 p = f"{path}[{i}]"
                 if isinstance(v, (dict, list)):
-                    yield from self.walk(v, p)
+                    yield from self.walk(v, p, entropy)
                 elif isinstance(v, str) and v.startswith("-"):
                     for why in _argv_findings(self, [v]):
                         yield p, why
                 else:
                     key = path.rsplit(".", 1)[-1]
-                    for why in self.value(key, v):
+                    for why in self.value(key, v, entropy):
                         yield p, why
 
 
@@ -255,12 +288,18 @@ def check_plaintext(res: Resource, cfg: dict) -> list:
         basic = dig(res.props, "spec", "basicAuth", "users")
         if isinstance(basic, list) and any(isinstance(u, str) and ":" in u for u in basic):
             add("spec.basicAuth.users", "inline htpasswd entries", "use basicAuth.secret naming a Secret")
-        for path, why in sc.walk(dig(res.props, "spec"), "spec"):
+        for path, why in sc.walk(dig(res.props, "spec"), "spec", entropy=False):
             # Traefik's `secret` / `*Secret` options name a Secret object (basicAuth.secret, tls.certSecret).
             if re.search(r"secret$", path.rsplit(".", 1)[-1], re.I) and \
                     _DNS_NAME.match(str(dig(res.props, *path.split(".")) or "")):
                 continue
             add(path, why, f"use a Secret-backed option of the middleware: {FIX_SECRET}")
+    elif res.type.startswith("kubernetes:") and res.kind not in POD_KINDS and res.kind not in ("Secret", "SecretPatch") \
+            and not res.type.startswith(("kubernetes:helm.sh/", "kubernetes:yaml/")):
+        # Any other object (custom resources included): its spec is readable by whoever can get it.
+        # (no entropy heuristic here: match rules, regexes and hashes in CRD specs look random)
+        for path, why in sc.walk(dig(res.props, "spec"), "spec", entropy=False):
+            add(path, why, f"reference a Secret instead of a literal: {FIX_SECRET}")
     if res.type != SECRET_TYPE and res.type.startswith("kubernetes:"):
         ann = dig(res.props, "metadata", "annotations")
         for key, value in _pairs(ann):
