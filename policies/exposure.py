@@ -37,6 +37,10 @@ SERVICE_TYPE = "kubernetes:core/v1:Service"
 CONFIGMAP_TYPE = "kubernetes:core/v1:ConfigMap"
 HELM_RELEASE_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Release")
 ROUTE_KINDS = ("IngressRoute", "IngressRouteTCP", "IngressRouteUDP")
+# Gateway API routes (Traefik's Gateway provider): HTTP/GRPC are routed by Traefik's HTTP
+# router (middlewares through ExtensionRef filters), the others are L4.
+GATEWAY_L7_KINDS = ("HTTPRoute", "GRPCRoute")
+GATEWAY_L4_KINDS = ("TCPRoute", "TLSRoute", "UDPRoute")
 L4_MODES = ("app", "none")
 ANNOTATE_FIX = (f"annotate the object with {AUTH_ANNOTATION}: app (its own authentication) or none, plus "
                 f"{AUTH_REASON_ANNOTATION} saying what gates it or why it is open")
@@ -109,6 +113,25 @@ def is_route(r: Resource) -> bool:
     return r.type.startswith("kubernetes:traefik.") and r.kind in ROUTE_KINDS
 
 
+def is_gateway_route(r: Resource) -> bool:
+    return r.type.startswith("kubernetes:gateway.networking.k8s.io/") and \
+        r.kind in GATEWAY_L7_KINDS + GATEWAY_L4_KINDS
+
+
+def gateway_middlewares(rule: Any, route_ns: Any, chain_map: dict) -> Any:
+    filters = dig(rule, "filters")
+    if filters is UNKNOWN:
+        return UNKNOWN
+    refs = []
+    for f in filters or []:
+        ref = dig(f, "extensionRef")
+        if ref is UNKNOWN:
+            return UNKNOWN
+        if isinstance(ref, dict) and dig(ref, "kind") == "Middleware":
+            refs.append(mw_ref({"name": dig(ref, "name")}, route_ns))
+    return expand(refs, chain_map)
+
+
 def mw_ref(ref: Any, route_ns: Any) -> Any:
     """A CRD middleware reference as the router name Traefik uses (``<ns>-<name>@kubernetescrd``)."""
     if ref is UNKNOWN:
@@ -162,18 +185,20 @@ def check_routes(resources: list, cfg: dict) -> list:
     chain_map = chains(resources)
     out = []
     for r in resources:
-        if not is_route(r):
+        gateway = is_gateway_route(r)
+        if not (is_route(r) or gateway):
             continue
         ann = dig(r.props, "metadata", "annotations")
-        routes = dig(r.props, "spec", "routes")
-        l4 = r.kind != "IngressRoute"
+        routes = dig(r.props, "spec", "rules" if gateway else "routes")
+        l4 = r.kind in GATEWAY_L4_KINDS if gateway else r.kind != "IngressRoute"
         if routes is UNKNOWN:
             out += _at([_unknown(f"{r.label}: spec.routes")], r)
             continue
         if not routes:
             continue
         for i, route in enumerate(routes):
-            enforced = [] if l4 else route_middlewares(route, namespace_of(r), chain_map)
+            mws = gateway_middlewares if gateway else route_middlewares
+            enforced = [] if l4 else mws(route, namespace_of(r), chain_map)
             label = f"{r.label} route {i}" + (f" ({dig(route, 'match')})" if isinstance(dig(route, "match"), str) else "")
             found = judge(label, ann, enforced, l4=l4, subject=f"route {i}")
             out += _at(found, r)
@@ -671,8 +696,9 @@ _L4_PROPS = {"frontDoorSelectors": {"type": "array", "items": {"type": "object"}
 SPECS = [
     PolicySpec(
         name="ingressroute-auth-posture",
-        description="Traefik IngressRoute / IngressRouteTCP / IngressRouteUDP state their posture with the auth "
-                    "annotations and each route's middlewares match it (TCP/UDP: app or none only; fail-closed).",
+        description="Traefik IngressRoute / IngressRouteTCP / IngressRouteUDP and Gateway API routes state their "
+                    "posture with the auth annotations and each route's middlewares match it (L4: app or none only; "
+                    "fail-closed).",
         level=EnforcementLevel.MANDATORY, origin="issue #18 (Traefik CRD routes bypassed the Ingress rule)",
         validate=check_routes, stack_level=True, fail_closed=True),
     PolicySpec(

@@ -454,3 +454,30 @@ CASES += [
      exposed(cluster_role("imp", [{"apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"]}]), bind("imp")),
      None, True),
 ]
+
+# --- Gateway API routes (Traefik's Gateway provider) -------------------------------------------
+
+
+def http_route(filters=None, annotations=None, kind="HTTPRoute") -> dict:
+    meta: dict = {"name": "app", "namespace": "apps"}
+    if annotations is not None:
+        meta["annotations"] = annotations
+    rule: dict = {"backendRefs": [{"name": "app", "port": 80}]}
+    if filters is not None:
+        rule["filters"] = filters
+    return res(f"kubernetes:gateway.networking.k8s.io/v1:{kind}", "app-httproute", {"metadata": meta, "spec": {
+        "parentRefs": [{"name": "traefik-gateway", "namespace": "traefik"}], "hostnames": ["app.viktorbarzin.me"],
+        "rules": [rule]}})
+
+
+FA_FILTER = [{"type": "ExtensionRef", "extensionRef": {"group": "traefik.io", "kind": "Middleware",
+                                                        "name": "authentik-forward-auth"}}]
+CASES += [
+    ("ingressroute-auth-posture", "gateway-http-route-no-posture", [http_route()], None, True),
+    ("ingressroute-auth-posture", "gateway-http-route-app-ok", [http_route(annotations=posture("app", "own OIDC"))],
+     None, False),
+    ("ingressroute-auth-posture", "gateway-filter-in-app-namespace-is-not-authentik",
+     [http_route(filters=FA_FILTER, annotations=posture("required"))], None, True),
+    ("ingressroute-auth-posture", "gateway-tcp-route-claims-required",
+     [http_route(kind="TCPRoute", annotations=posture("required"))], None, True),
+]
