@@ -223,7 +223,7 @@ def front_door(r: Resource, cfg: dict) -> bool:
 def service_exposure(r: Resource) -> Any:
     """'LoadBalancer' / 'NodePort' / 'externalIPs' when the Service is reachable from outside the
     cluster network, None when not, UNKNOWN when undecidable."""
-    if r.type != SERVICE_TYPE:
+    if r.type not in (SERVICE_TYPE, SERVICE_TYPE + "Patch"):
         return None
     typ, ext = dig(r.props, "spec", "type"), dig(r.props, "spec", "externalIPs")
     if typ is UNKNOWN or ext is UNKNOWN:
@@ -313,7 +313,7 @@ def tunnel_rules(r: Resource) -> Any:
             if rules is not None:
                 return rules
         return None
-    if r.type == CONFIGMAP_TYPE:
+    if r.type in (CONFIGMAP_TYPE, CONFIGMAP_TYPE + "Patch"):
         import yaml
 
         data = dig(r.props, "data")

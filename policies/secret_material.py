@@ -258,7 +258,7 @@ def check_plaintext(res: Resource, cfg: dict) -> list:
         out.append(Finding(f"{res.label}: {subject} holds plaintext credential material ({why})", fix,
                            subject=subject))
 
-    if res.type == CONFIGMAP:
+    if res.type in (CONFIGMAP, CONFIGMAP + "Patch"):
         for field in ("data", "binaryData"):
             for key, value in _pairs(dig(res.props, field)):
                 if field == "binaryData":
@@ -267,7 +267,7 @@ def check_plaintext(res: Resource, cfg: dict) -> list:
                         continue
                 for why in sc.value(key, value):
                     add(f"{field}['{key}']", why, f"move it out of the ConfigMap: {FIX_SECRET}")
-    elif res.type == SECRET_TYPE:
+    elif res.type in (SECRET_TYPE, SECRET_TYPE + "Patch"):
         for field in ("stringData", "data"):
             for key, value in _pairs(dig(res.props, field)):
                 if h.literal(value) and not h.allowed_key(key):
@@ -294,13 +294,13 @@ def check_plaintext(res: Resource, cfg: dict) -> list:
                     _DNS_NAME.match(str(dig(res.props, *path.split(".")) or "")):
                 continue
             add(path, why, f"use a Secret-backed option of the middleware: {FIX_SECRET}")
-    elif res.type.startswith("kubernetes:") and res.kind not in POD_KINDS and res.kind not in ("Secret", "SecretPatch") \
+    elif res.type.startswith("kubernetes:") and res.kind.removesuffix("Patch") not in POD_KINDS + ("Secret",) \
             and not res.type.startswith(("kubernetes:helm.sh/", "kubernetes:yaml/")):
         # Any other object (custom resources included): its spec is readable by whoever can get it.
         # (no entropy heuristic here: match rules, regexes and hashes in CRD specs look random)
         for path, why in sc.walk(dig(res.props, "spec"), "spec", entropy=False):
             add(path, why, f"reference a Secret instead of a literal: {FIX_SECRET}")
-    if res.type != SECRET_TYPE and res.type.startswith("kubernetes:"):
+    if res.type not in (SECRET_TYPE, SECRET_TYPE + "Patch") and res.type.startswith("kubernetes:"):
         ann = dig(res.props, "metadata", "annotations")
         for key, value in _pairs(ann):
             if key == "kubectl.kubernetes.io/last-applied-configuration":

@@ -481,3 +481,13 @@ CASES += [
     ("ingressroute-auth-posture", "gateway-tcp-route-claims-required",
      [http_route(kind="TCPRoute", annotations=posture("required"))], None, True),
 ]
+
+# --- server-side-apply patch kinds carry the same content ----------------------------------------
+CASES += [
+    ("service-exposure-posture", "service-patch-to-load-balancer",
+     [dict(service(type_=LB), type="kubernetes:core/v1:ServicePatch")], None, True),
+    ("deny-privileged-containers", "deployment-patch",
+     [dict(workload(containers=[container(privileged=True)]), type="kubernetes:apps/v1:DeploymentPatch")], None, True),
+    ("no-plaintext-secrets", "configmap-patch",
+     [dict(configmap({"app.ini": "password = hunter2\n"}), type="kubernetes:core/v1:ConfigMapPatch")], None, True),
+]
