@@ -217,6 +217,7 @@ EXCEPTIONS_SCHEMA = {
 
 def exception_hint(policy: str) -> str:
     return (f"Exception: add {{policy: {policy}, stack: <stack dir>, resource: <logical name>, "
+            f"subject: <the finding's field, optional>, register: <SEC-NNN in docs/security.md>, "
             f"reason: <why>}} to policies/config/exceptions.yaml in a reviewed PR "
             f"(see docs/policies.md#exceptions).")
 
