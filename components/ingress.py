@@ -108,7 +108,7 @@ class IngressArgs:
     """`required` (Authentik forward-auth, fail-closed default), `app` (the app's own login),
     `public` (Authentik anonymous binding) or `none` (public by design)."""
     auth_reason: str | None = None
-    """Mandatory for `app`/`none`: what gates the app, or why it is public."""
+    """Mandatory for `app`/`none`/`public`: what gates the app, or why it is open."""
     allowed_groups: Sequence[str] = c.DEFAULT_ALLOWED_GROUPS
     """Authentik groups admitted to a `required` host."""
     service_name: str | None = None
@@ -162,7 +162,7 @@ class IngressArgs:
         require_text(_COMPONENT, "root_domain", self.root_domain)
         require_choice(_COMPONENT, "auth", self.auth, c.AUTH_MODES)
         require_choice(_COMPONENT, "dns_type", self.dns_type, c.DNS_TYPES)
-        if self.auth in ("app", "none"):
+        if self.auth in ("app", "none", "public"):
             if not isinstance(self.auth_reason, str) or not self.auth_reason.strip():
                 raise ArgumentError(
                     _COMPONENT, "auth_reason",

@@ -27,12 +27,18 @@ from components.constants import (
 from policies.common import UNKNOWN, Finding, PolicySpec, Resource, dig, make_policy
 
 INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress"
+INGRESS_CLASS_TYPE = "kubernetes:networking.k8s.io/v1:IngressClass"
 GROUP_TYPE = "authentik:index/group:Group"
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+TRAEFIK_CONTROLLER = "traefik.io/ingress-controller"
+
+# Postures that open the route to more than Authentik's authenticated users: each says why.
+REASONED_MODES: tuple = ("app", "none", "public")
+CLASSES_PROP = {"traefikIngressClasses": {"type": "array", "items": {"type": "string"}}}
 
 POSTURE_FIX = (f"build the Ingress with components' IngressFactory, or set annotation "
                f"{AUTH_ANNOTATION}: required (plus router middleware {MW_FORWARD_AUTH} and "
-               f"{ALLOWED_GROUPS_ANNOTATION}); app/none need {AUTH_REASON_ANNOTATION}")
+               f"{ALLOWED_GROUPS_ANNOTATION}); app/none/public need {AUTH_REASON_ANNOTATION}")
 
 
 @dataclasses.dataclass
@@ -78,18 +84,56 @@ def ingress_auth(res: Resource) -> IngressAuth:
                        ann.get(ALLOWED_GROUPS_ANNOTATION), mws)
 
 
-def served_by_traefik(res: Resource) -> bool:
-    """True unless the Ingress names another class (no class = the cluster default, Traefik)."""
+def traefik_classes(resources: list, cfg: dict) -> set:
+    """Ingress class names Traefik serves: ``traefikIngressClasses`` plus every IngressClass of
+    the stack whose controller is Traefik's (case-insensitive; an unknown controller counts)."""
+    out = {str(c).lower() for c in cfg.get("traefikIngressClasses") or [INGRESS_CLASS]}
+    for r in resources:
+        if r.type != INGRESS_CLASS_TYPE:
+            continue
+        name, ctrl = dig(r.props, "metadata", "name"), dig(r.props, "spec", "controller")
+        if isinstance(name, str) and (ctrl is UNKNOWN or "traefik" in str(ctrl or "").lower()):
+            out.add(name.lower())
+    return out
+
+
+def served_by_traefik(res: Resource, classes: set) -> bool:
+    """Whether Traefik serves this Ingress. ``spec.ingressClassName`` decides when set (the
+    legacy annotation is then ignored, as by Kubernetes); else the legacy annotation; with no
+    class at all the cluster default, Traefik, serves it. Unknown counts as Traefik."""
     cls = dig(res.props, "spec", "ingressClassName")
-    legacy = dig(res.props, "metadata", "annotations", LEGACY_CLASS_ANNOTATION)
-    for value in (cls, legacy):
-        if isinstance(value, str) and value and value != INGRESS_CLASS:
-            return False
-    return True  # unknown class counts as Traefik: fail closed
+    if cls is UNKNOWN:
+        return True
+    if not (isinstance(cls, str) and cls):
+        cls = dig(res.props, "metadata", "annotations", LEGACY_CLASS_ANNOTATION)
+        if cls is UNKNOWN or dig(res.props, "metadata", "annotations") is UNKNOWN:
+            return True
+    if not (isinstance(cls, str) and cls.strip()):
+        return True
+    return cls.strip().lower() in classes
 
 
-def _is_ingress(res: Resource) -> bool:
-    return res.type == INGRESS_TYPE and served_by_traefik(res)
+def traefik_ingresses(resources: list, cfg: dict) -> list:
+    classes = traefik_classes(resources, cfg)
+    return [r for r in resources if is_ingress_type(r.type) and served_by_traefik(r, classes)]
+
+
+def is_ingress_type(type_token: str) -> bool:
+    """Every API version of Ingress (networking.k8s.io/v1, v1beta1, extensions/v1beta1)."""
+    return type_token.startswith("kubernetes:") and type_token.endswith(":Ingress") and \
+        ("networking.k8s.io/" in type_token or "extensions/" in type_token)
+
+
+def _at(f: Finding, r: Resource) -> Finding:
+    return dataclasses.replace(f, urn=r.urn, resource_name=r.name, project=r.project)
+
+
+def per_ingress(check):
+    """A stack policy running ``check(ingress, cfg)`` on every Ingress Traefik serves."""
+    def validate(resources: list, cfg: dict) -> list:
+        return [_at(f, r) for r in traefik_ingresses(resources, cfg) for f in check(r, cfg)]
+    validate.__name__ = check.__name__
+    return validate
 
 
 def _unknown(what: str, fix: str = "make the annotation a plain string known at preview "
@@ -101,8 +145,6 @@ def _unknown(what: str, fix: str = "make the annotation a plain string known at 
 # --- ingress-auth-posture ----------------------------------------------------------------------
 
 def check_auth_posture(res: Resource, cfg: dict) -> list:
-    if not _is_ingress(res):
-        return []
     a = ingress_auth(res)
     if a.annotations is UNKNOWN:
         return [_unknown("metadata.annotations")]
@@ -118,8 +160,8 @@ def check_auth_posture(res: Resource, cfg: dict) -> list:
                         f"Authentik forward-auth middleware: it would be served unauthenticated",
                         POSTURE_FIX)]
     if a.posture not in AUTH_MODES:
-        return [Finding(f"{res.label} has {AUTH_ANNOTATION}={a.posture!r}, not one of {', '.join(AUTH_MODES)}",
-                        POSTURE_FIX)]
+        return [Finding(f"{res.label} has {AUTH_ANNOTATION}={a.posture!r}, not one of {', '.join(AUTH_MODES)} "
+                        f"(exact, lower-case)", POSTURE_FIX)]
     if a.posture == "required" and MW_FORWARD_AUTH not in fa:
         return [Finding(f"{res.label} says auth=required but its router middlewares lack {MW_FORWARD_AUTH}",
                         f"add {MW_FORWARD_AUTH} to {ROUTER_MIDDLEWARES_ANNOTATION} (IngressFactory does this)")]
@@ -136,19 +178,17 @@ def check_auth_posture(res: Resource, cfg: dict) -> list:
 # --- ingress-auth-justification ----------------------------------------------------------------
 
 def check_auth_justification(res: Resource, cfg: dict) -> list:
-    if not _is_ingress(res):
-        return []
     a = ingress_auth(res)
-    if a.annotations is UNKNOWN or a.posture is UNKNOWN:
+    if a.annotations is UNKNOWN or a.effective is UNKNOWN:
         return [_unknown(f"annotation {AUTH_ANNOTATION}")]
-    if a.posture not in ("app", "none"):
+    if a.effective not in REASONED_MODES:
         return []
     if a.reason is UNKNOWN:
         return [_unknown(f"annotation {AUTH_REASON_ANNOTATION}")]
     if not isinstance(a.reason, str) or not a.reason.strip():
-        what = "what gates the app (e.g. 'own login: OIDC via Authentik')" if a.posture == "app" \
+        what = "what gates the app (e.g. 'own login: OIDC via Authentik')" if a.effective == "app" \
             else "why it is public (e.g. 'webhook receiver, HMAC-verified')"
-        return [Finding(f"{res.label} has auth={a.posture} without a justification "
+        return [Finding(f"{res.label} has auth={a.effective} without a justification "
                         f"({AUTH_REASON_ANNOTATION} is missing or empty)",
                         f"pass auth_reason to IngressFactory / set {AUTH_REASON_ANNOTATION} stating {what}")]
     return []
@@ -171,9 +211,7 @@ def check_allowed_groups(resources: list, cfg: dict) -> list:
             elif name is UNKNOWN:
                 unknown_group_names = True
     out = []
-    for r in resources:
-        if not _is_ingress(r):
-            continue
+    for r in traefik_ingresses(resources, cfg):
         a = ingress_auth(r)
         if a.annotations is UNKNOWN or a.effective is UNKNOWN:
             out.append(dataclasses.replace(_unknown(f"auth annotations of {r.label}"),
@@ -223,8 +261,6 @@ def denylist_match(res: Resource, deny: list) -> Any:
 
 
 def check_admin_ui(res: Resource, cfg: dict) -> list:
-    if not _is_ingress(res):
-        return []
     entry = denylist_match(res, list(cfg.get("adminUiDenyList") or []))
     if entry is None:
         return []
@@ -282,7 +318,7 @@ def route_for(url_host: str, url_path: str, ingresses: list) -> Any:
 
 
 def check_public_paths(resources: list, cfg: dict) -> list:
-    ingresses = [r for r in resources if _is_ingress(r)]
+    ingresses = traefik_ingresses(resources, cfg)
     out = []
     for entry in cfg.get("mustStayPublic") or []:
         host, path = str(entry.get("host") or ""), str(entry.get("path") or "/")
@@ -309,15 +345,17 @@ AUTH_ORIGIN_POSTURE = "ingress_factory `auth` variable + scripts/check-ingress-a
 SPECS = [
     PolicySpec(
         name="ingress-auth-posture",
-        description="Every Ingress served by Traefik states its auth posture and the middlewares match it "
-                    "(fail-closed: no posture and no forward-auth is a violation).",
+        description="Every Ingress served by Traefik (class traefik, an IngressClass with Traefik's controller, "
+                    "or no class) states its auth posture and the middlewares match it (fail-closed).",
         level=EnforcementLevel.MANDATORY, origin=AUTH_ORIGIN_POSTURE,
-        validate=check_auth_posture, fail_closed=True),
+        validate=per_ingress(check_auth_posture), stack_level=True, fail_closed=True,
+        config_properties=dict(CLASSES_PROP)),
     PolicySpec(
         name="ingress-auth-justification",
-        description="Ingresses with auth=app or auth=none carry a non-empty auth-reason annotation.",
+        description="Ingresses with auth=app, none or public carry a non-empty auth-reason annotation.",
         level=EnforcementLevel.MANDATORY, origin="scripts/check-ingress-auth-comments.py",
-        validate=check_auth_justification, fail_closed=True),
+        validate=per_ingress(check_auth_justification), stack_level=True, fail_closed=True,
+        config_properties=dict(CLASSES_PROP)),
     PolicySpec(
         name="ingress-allowed-groups",
         description="auth=required Ingresses name Authentik groups, and every named group exists "
@@ -325,13 +363,13 @@ SPECS = [
         level=EnforcementLevel.MANDATORY, origin="scripts/check-allowed-groups.py",
         validate=check_allowed_groups, stack_level=True, fail_closed=True,
         config_properties={"uiManagedGroups": {"type": "array", "items": {"type": "string"}},
-                           "knownGroups": {"type": "array", "items": {"type": "string"}}}),
+                           "knownGroups": {"type": "array", "items": {"type": "string"}}, **CLASSES_PROP}),
     PolicySpec(
         name="ingress-admin-ui-protected",
         description="Admin UIs without their own login (adminUiDenyList) are only served with auth=required.",
         level=EnforcementLevel.MANDATORY, origin="upstream auth guidance (.claude/CLAUDE.md, ingress_factory)",
-        validate=check_admin_ui, fail_closed=True,
-        config_properties={"adminUiDenyList": {"type": "array", "items": {"type": "string"}}}),
+        validate=per_ingress(check_admin_ui), stack_level=True, fail_closed=True,
+        config_properties={"adminUiDenyList": {"type": "array", "items": {"type": "string"}}, **CLASSES_PROP}),
     PolicySpec(
         name="ingress-public-paths-open",
         description="URLs that must stay public (mustStayPublic) are not routed through Authentik forward-auth.",
@@ -339,7 +377,7 @@ SPECS = [
         validate=check_public_paths, stack_level=True, fail_closed=True,
         config_properties={"mustStayPublic": {"type": "array", "items": {
             "type": "object", "properties": {"host": {"type": "string"}, "path": {"type": "string"}},
-            "required": ["host"]}}}),
+            "required": ["host"]}}, **CLASSES_PROP}),
 ]
 
 

@@ -178,6 +178,9 @@ class Finding:
     resource_name: Optional[str] = None  # logical name, for exception matching in stack policies
     project: Optional[str] = None
     unknown_path: Optional[str] = None  # the property that is unknown, for the preview note
+    # What inside the resource is wrong (e.g. "containers[0] 'app' env API_TOKEN"): an exception
+    # with a `subject` covers only findings with exactly this subject.
+    subject: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -196,13 +199,16 @@ class PolicySpec:
 
 EXCEPTIONS_SCHEMA = {
     "type": "array",
-    "description": "Extra exceptions for this policy: objects {stack, resource, reason}.",
+    "description": "Extra exceptions for this policy: objects {stack, resource, reason, subject?, register?}.",
     "items": {
         "type": "object",
         "properties": {
             "stack": {"type": "string"},
             "resource": {"type": "string"},
             "reason": {"type": "string", "minLength": 1},
+            "subject": {"type": "string"},
+            "register": {"type": "string"},
+            "until": {"type": "string"},
         },
         "required": ["stack", "resource", "reason"],
     },
@@ -211,6 +217,7 @@ EXCEPTIONS_SCHEMA = {
 
 def exception_hint(policy: str) -> str:
     return (f"Exception: add {{policy: {policy}, stack: <stack dir>, resource: <logical name>, "
+            f"subject: <the finding's field, optional>, register: <SEC-NNN in docs/security.md>, "
             f"reason: <why>}} to policies/config/exceptions.yaml in a reviewed PR "
             f"(see docs/policies.md#exceptions).")
 
@@ -227,16 +234,15 @@ def effective_level(spec: PolicySpec) -> EnforcementLevel:
 def run_resource_spec(spec: PolicySpec, res: Resource, raw_cfg: Optional[Mapping]) -> list:
     """Apply config + exceptions around a resource validator (shared by the adapter and tools)."""
     cfg = pack_config.resolve(spec.name, raw_cfg)
-    if pack_config.is_excepted(spec.name, res.project, res.name, cfg):
-        return []
-    return list(spec.validate(res, cfg))
+    return [f for f in spec.validate(res, cfg)
+            if not pack_config.is_excepted(spec.name, res.project, res.name, cfg, f.subject)]
 
 
 def run_stack_spec(spec: PolicySpec, resources: list, raw_cfg: Optional[Mapping]) -> list:
     cfg = pack_config.resolve(spec.name, raw_cfg)
     out = []
     for f in spec.validate(resources, cfg):
-        if pack_config.is_excepted(spec.name, f.project or "", f.resource_name or "", cfg):
+        if pack_config.is_excepted(spec.name, f.project or "", f.resource_name or "", cfg, f.subject):
             continue
         out.append(f)
     return out

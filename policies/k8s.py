@@ -34,7 +34,9 @@ class PodView:
 def pod_views(res: Resource) -> list:
     if not res.type.startswith("kubernetes:"):
         return []
-    path = POD_TEMPLATE_PATHS.get(res.kind)
+    # Server-side-apply patches (DeploymentPatch, ...) carry the same pod template.
+    kind = res.kind[:-len("Patch")] if res.kind.endswith("Patch") else res.kind
+    path = POD_TEMPLATE_PATHS.get(kind)
     if path is None:
         return []
     pod = dig(res.props, *path) if path else res.props

@@ -7,6 +7,7 @@ No Pulumi imports: tools and tests use it directly.
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -56,11 +57,28 @@ def _check_exceptions(entries: Any, where: str) -> list:
         for key in ("stack", "resource", "reason"):
             if not str(e.get(key) or "").strip():
                 raise ConfigError(f"{where}: exception {dict(e)!r} lacks a non-empty '{key}'")
+        if e.get("until") not in (None, ""):
+            try:
+                expired(e)
+            except ValueError:
+                raise ConfigError(f"{where}: exception {dict(e)!r}: until must be a date YYYY-MM-DD") from None
     return list(entries)
 
 
+@functools.lru_cache(maxsize=None)
+def _file_exceptions() -> tuple:
+    return tuple(_check_exceptions(_load("exceptions.yaml").get("exceptions"), "policies/config/exceptions.yaml"))
+
+
 def file_exceptions() -> list:
-    return _check_exceptions(_load("exceptions.yaml").get("exceptions"), "policies/config/exceptions.yaml")
+    return [dict(e) for e in _file_exceptions()]
+
+
+@functools.lru_cache(maxsize=None)
+def _defaults_for_resolve() -> dict:
+    data = defaults()
+    data.pop("enforcement", None)
+    return data
 
 
 def resolve(policy: str, raw: Optional[Mapping]) -> dict:
@@ -68,8 +86,8 @@ def resolve(policy: str, raw: Optional[Mapping]) -> dict:
 
     ``exceptions`` from the engine add to the file's entries for this policy.
     """
-    cfg = defaults()
-    cfg.pop("enforcement", None)
+    # Shallow copy of a cached parse: validators read the lists and never mutate them.
+    cfg = dict(_defaults_for_resolve())
     extra_exc: list = []
     for key, value in dict(raw or {}).items():
         if key == "enforcementLevel":
@@ -78,15 +96,32 @@ def resolve(policy: str, raw: Optional[Mapping]) -> dict:
             extra_exc = _check_exceptions(value, f"config of {policy}")
             continue
         cfg[key] = value
-    cfg["exceptions"] = [dict(e) for e in file_exceptions() if e.get("policy") == policy] + \
+    cfg["exceptions"] = [e for e in _file_exceptions() if e.get("policy") == policy] + \
         [dict(e, policy=policy) for e in extra_exc]
     return cfg
 
 
-def is_excepted(policy: str, project: str, resource_name: str, cfg: Mapping) -> bool:
+def is_excepted(policy: str, project: str, resource_name: str, cfg: Mapping,
+                subject: Optional[str] = None) -> bool:
+    """An exception matches its stack + resource; one with a ``subject`` only the finding about
+    exactly that part of the resource (so a new leak in an excepted object still fails)."""
     for e in cfg.get("exceptions") or []:
         if e.get("policy", policy) != policy:
             continue
-        if e.get("stack") == project and e.get("resource") == resource_name:
+        if e.get("stack") != project or e.get("resource") != resource_name:
+            continue
+        if expired(e):
+            continue
+        want = e.get("subject")
+        if want in (None, "") or want == subject:
             return True
     return False
+
+
+def expired(entry: Mapping, today: Optional[datetime.date] = None) -> bool:
+    """True once the entry's ``until`` day (UTC) has passed: the exception stops applying."""
+    until = entry.get("until")
+    if until in (None, ""):
+        return False
+    day = until if isinstance(until, datetime.date) else datetime.date.fromisoformat(str(until))
+    return (today or datetime.datetime.now(datetime.timezone.utc).date()) > day

@@ -18,8 +18,12 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel
 
-from policies.common import UNKNOWN, Finding, PolicySpec, Resource, dig, make_policy
-from policies.k8s import cname, containers, namespace_of, pod_views, wildcard_regex
+import functools
+import re
+
+from components.constants import TIER_LABEL, TIERS
+from policies.common import UNKNOWN, Finding, PolicySpec, Resource, dig, is_k8s, make_policy
+from policies.k8s import cname, containers, namespace_of, pod_views
 
 KYVERNO = "Kyverno ClusterPolicy {} (stacks/kyverno)"
 
@@ -93,60 +97,142 @@ def check_host_namespaces(res: Resource, cfg: dict) -> list:
 
 # --- restrict-sys-admin -----------------------------------------------------------------------
 
+def grants_sys_admin(cap: Any) -> bool:
+    """containerd accepts capability names in any case and with or without ``CAP_``; ``ALL``
+    includes SYS_ADMIN. Stricter than the Kyverno rule, which compares the literal string."""
+    if cap is UNKNOWN:
+        return True
+    name = str(cap).strip().upper()
+    if name.startswith("CAP_"):
+        name = name[4:]
+    return name in ("SYS_ADMIN", "ALL")
+
+
 def check_sys_admin(res: Resource, cfg: dict) -> list:
     out = []
     for pv in pod_views(res):
-        # Upstream rule inspects spec.containers only (not initContainers); mirrored.
-        for key, i, c in containers(pv.spec, ("containers",)):
+        # Wider than upstream (containers only): an init or ephemeral container with SYS_ADMIN is
+        # as dangerous, and containerd grants it the same way.
+        for key, i, c in containers(pv.spec, ("containers", "initContainers", "ephemeralContainers")):
             if c is UNKNOWN:
                 out.append(Finding(f"{res.label}: {pv.path}.{key} is unknown at preview",
                                    "declare containers literally", undecidable=True))
                 continue
             add = dig(c, "securityContext", "capabilities", "add")
-            if add is UNKNOWN or (isinstance(add, list) and (UNKNOWN in add or "SYS_ADMIN" in add)):
+            if add is UNKNOWN or (isinstance(add, list) and any(grants_sys_admin(x) for x in add)):
+                which = "a capability list unknown at preview" if add is UNKNOWN else \
+                    ", ".join(repr(x) if x is not UNKNOWN else "<unknown>" for x in add if grants_sys_admin(x))
                 out.append(Finding(
-                    f"{res.label}: {cname(c, key, i)} adds capability SYS_ADMIN"
-                    + ("" if isinstance(add, list) and "SYS_ADMIN" in add else " (or a capability list unknown at preview)"),
-                    "drop SYS_ADMIN and add the narrow capability the process needs, " + _excl_fix("restrict-sys-admin")))
+                    f"{res.label}: {cname(c, key, i)} adds {which}, which grants SYS_ADMIN",
+                    "drop it and add the narrow capability the process needs, " + _excl_fix("restrict-sys-admin"),
+                    subject=cname(c, key, i)))
     return _gate(res, cfg, out)
 
 
 # --- require-trusted-registries ---------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
+def allow_regex(pattern: str) -> re.Pattern:
+    """A Kyverno image wildcard, anchored at both ends and at a reference boundary: a ``*``
+    straight after a name character continues only with ``:``, ``@`` or ``/`` (so ``alpine*``
+    admits ``alpine:3.20`` but not ``alpine.evil.example/x``, and ``10.0.20.10*`` not
+    ``10.0.20.100``)."""
+    out = []
+    for i, ch in enumerate(pattern):
+        if ch == "*":
+            prev = pattern[i - 1] if i else ""
+            out.append("(?:[:@/].*)?" if prev and (prev.isalnum() or prev in "._-") else ".*")
+        elif ch == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(ch))
+    return re.compile("^" + "".join(out) + "$", re.DOTALL)
+
+
 def check_registries(res: Resource, cfg: dict) -> list:
-    patterns = [wildcard_regex(p) for p in cfg.get("registryAllowlist") or []]
+    patterns = [allow_regex(p) for p in cfg.get("registryAllowlist") or []]
     out = []
     for pv in pod_views(res):
-        # Upstream pattern covers spec.containers only; mirrored.
-        for key, i, c in containers(pv.spec, ("containers",)):
+        # Wider than upstream (containers only): init and ephemeral containers run code too.
+        for key, i, c in containers(pv.spec, ("containers", "initContainers", "ephemeralContainers")):
             image = dig(c, "image") if c is not UNKNOWN else UNKNOWN
             if image is UNKNOWN:
-                out.append(Finding(f"{res.label}: image of {key}[{i}] unknown at preview",
-                                   "use a literal image reference", undecidable=True))
+                out.append(Finding(f"{res.label}: image of {key}[{i}] unknown at preview, so admission's "
+                                   f"verdict cannot be predicted", "use a literal image reference",
+                                   subject=f"{key}[{i}]"))
                 continue
-            if not isinstance(image, str) or not any(p.match(image) for p in patterns):
+            if not isinstance(image, str) or not any(p.match(image.strip()) for p in patterns):
                 out.append(Finding(
-                    f"{res.label}: {cname(c, key, i)} pulls '{image}', which is not from a trusted registry",
+                    f"{res.label}: {cname(c, key, i)} pulls '{image}', which is not from a trusted registry "
+                    f"(admission's require-trusted-registries rejects it)",
                     "use an image from an allowlisted registry, or (if the source is trusted) add its "
-                    "pattern to registryAllowlist in policies/config/defaults.yaml and to the kyverno stack"))
+                    "pattern to registryAllowlist in policies/config/defaults.yaml (the kyverno stack reads it)",
+                    subject=cname(c, key, i)))
     return _gate(res, cfg, out)
 
 
-# --- enforce-pod-tier-label -------------------------------------------------------------------
+# --- namespace-tier-label ---------------------------------------------------------------------
 
-def check_tier_label(res: Resource, cfg: dict) -> list:
-    out = []
-    for pv in pod_views(res):
-        tier = dig(pv.labels, "tier")
-        if tier is UNKNOWN:
-            out.append(Finding(f"{res.label}: pod label 'tier' unknown at preview", "use a literal label",
-                               undecidable=True))
-        elif not isinstance(tier, str) or not tier:
-            where = "metadata.labels" if res.kind == "Pod" else pv.path.rsplit(".spec", 1)[0] + ".metadata.labels"
-            out.append(Finding(f"{res.label}: pod has no non-empty 'tier' label ({where})",
-                               "label the pod template with its namespace tier, e.g. tier: 4-aux "
-                               "(components.constants.TIERS)"))
-    return out
+NAMESPACE_TYPE = "kubernetes:core/v1:Namespace"
+
+
+def check_namespace_tier(res: Resource, cfg: dict) -> list:
+    """Kyverno copies the tier from the namespace onto pods (sync-tier-label-from-namespace) and
+    derives priority, LimitRange and quota from it, so the namespace is where it must be right."""
+    if res.type != NAMESPACE_TYPE:
+        return []
+    labels = dig(res.props, "metadata", "labels")
+    tier = dig(labels, TIER_LABEL) if labels is not UNKNOWN else UNKNOWN
+    if tier is UNKNOWN:
+        return [Finding(f"{res.label}: label {TIER_LABEL} unknown at preview", "use a literal label",
+                        undecidable=True)]
+    if tier in TIERS.values():
+        return []
+    state = "no tier label" if tier is None else f"tier={tier!r}, not one of {', '.join(TIERS.values())}"
+    return [Finding(f"{res.label} has {state}: its pods get no tier priority, LimitRange or quota from Kyverno",
+                    "pass tier= to components' Namespace (components.constants.TIERS)")]
+
+
+# --- namespace-required -----------------------------------------------------------------------
+
+# Cluster-scoped kinds (Kubernetes core + the CRDs the fleet uses). Any other kind is namespaced,
+# except a ``Cluster*`` CRD kind, which by convention is cluster-scoped.
+CLUSTER_SCOPED = {
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
+    "IngressClass", "PriorityClass", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "APIService", "CSIDriver", "CSINode",
+    "RuntimeClass", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
+    "PriorityLevelConfiguration", "ComponentStatus", "VolumeSnapshotClass", "VolumeSnapshotContent",
+    "GatewayClass", "IPAddress", "ServiceCIDR", "DeviceClass", "ResourceSlice", "TLSStoreDefault",
+}
+
+
+def namespaced_kind(kind: str) -> bool:
+    for suffix in ("Patch", "List"):
+        if kind.endswith(suffix) and kind != suffix:
+            kind = kind[: -len(suffix)]
+    return kind not in CLUSTER_SCOPED and not kind.startswith("Cluster")
+
+
+HELM_RELEASE_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Release")
+
+
+def check_namespace_set(res: Resource, cfg: dict) -> list:
+    if res.type in HELM_RELEASE_TYPES:
+        ns = dig(res.props, "namespace")
+        if ns is UNKNOWN or isinstance(ns, str) and ns.strip():
+            return []
+        return [Finding(f"Helm release '{dig(res.props, 'name') or res.name}' has no namespace: it installs into the "
+                        f"provider's default namespace, which a preview cannot know", "set namespace= on the release")]
+    if not is_k8s(res.type) or res.type.startswith("pulumi:") or not namespaced_kind(res.kind):
+        return []
+    if namespace_of(res) is not None:
+        return []
+    return [Finding(f"{res.label} is a namespaced {res.kind} without metadata.namespace: it lands in the "
+                    f"provider's default namespace, which a preview cannot know (and Kyverno's namespace "
+                    f"exclusions then judge an unknown namespace)",
+                    "set metadata.namespace explicitly")]
 
 
 # --- no-cpu-limits (strip-cpu-limits, mutate) --------------------------------------------------
@@ -178,21 +264,28 @@ SPECS = [
                validate=check_host_namespaces,
                config_properties={"excludedNamespaces": {"type": "array", "items": {"type": "string"}}}),
     PolicySpec(name="restrict-sys-admin",
-               description="Containers do not add the SYS_ADMIN capability (outside excluded namespaces).",
+               description="No container (init/ephemeral included) adds SYS_ADMIN, ALL, or SYS_ADMIN in any case or "
+                           "CAP_-prefixed (outside excluded namespaces).",
                level=EnforcementLevel.MANDATORY, origin=KYVERNO.format("restrict-sys-admin"),
                validate=check_sys_admin,
                config_properties={"excludedNamespaces": {"type": "array", "items": {"type": "string"}}}),
     PolicySpec(name="require-trusted-registries",
-               description="Container images come from an allowlisted registry (outside excluded namespaces).",
-               level=EnforcementLevel.ADVISORY, origin=KYVERNO.format("require-trusted-registries"),
+               description="Container images (init/ephemeral included) match registryAllowlist, anchored at a "
+                           "reference boundary (outside excluded namespaces); Enforce at admission.",
+               level=EnforcementLevel.MANDATORY, origin=KYVERNO.format("require-trusted-registries"),
                validate=check_registries,
                config_properties={"excludedNamespaces": {"type": "array", "items": {"type": "string"}},
                                   "registryAllowlist": {"type": "array", "items": {"type": "string"}}}),
-    PolicySpec(name="enforce-pod-tier-label",
-               description="Pods and pod templates carry a non-empty 'tier' label.",
+    PolicySpec(name="namespace-tier-label",
+               description="Namespaces carry a tier label with one of the cluster's tiers (Kyverno copies it to pods).",
                level=EnforcementLevel.ADVISORY,
-               origin=KYVERNO.format("enforce-pod-tier-label") + " (commented out upstream)",
-               validate=check_tier_label),
+               origin=KYVERNO.format("sync-tier-label-from-namespace") + " + tier-derived generate rules",
+               validate=check_namespace_tier),
+    PolicySpec(name="namespace-required",
+               description="Objects of namespaced kinds set metadata.namespace (the provider default is not knowable "
+                           "at preview).",
+               level=EnforcementLevel.MANDATORY, origin="issue #18 (admission's verdicts at preview)",
+               validate=check_namespace_set),
     PolicySpec(name="no-cpu-limits",
                description="Containers do not declare CPU limits; the cluster strips them at admission.",
                level=EnforcementLevel.ADVISORY, origin=KYVERNO.format("strip-cpu-limits") + " (mutate)",

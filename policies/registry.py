@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from policies import auth_policies, hygiene, pod_security, secret_material
+from policies import auth_policies, exposure, hygiene, pod_security, secret_material
 from policies.common import PolicySpec, make_policy
 
 SPECS: list[PolicySpec] = [
     *auth_policies.SPECS,
+    *exposure.SPECS,
     *pod_security.SPECS,
     *hygiene.SPECS,
     *secret_material.SPECS,

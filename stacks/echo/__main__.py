@@ -37,6 +37,7 @@ ingress = IngressFactory(APP, IngressArgs.on_cluster(
     settings,
     namespace=NS,
     auth="public",
+    auth_reason="header-reflecting diagnostic for forward-auth smoke tests: shows what Authentik's anonymous binding forwards",
     dns_type="proxied",
     extra_annotations={
         "gethomepage.dev/description": "Header-reflecting endpoint for ingress smoke tests",

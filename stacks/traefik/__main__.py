@@ -7,7 +7,7 @@ from pathlib import Path
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.constants import TIER_CORE
+from components.constants import AUTH_ANNOTATION, AUTH_REASON_ANNOTATION, TIER_CORE
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -108,10 +108,12 @@ def middleware(name: str, spec: dict, *, force_conflicts: bool = False, depends_
                              opts=pulumi.ResourceOptions(depends_on=[release, *(depends_on or [])]))
 
 
-def traefik_object(kind: str, name: str, spec: dict, *, depends_on: list | None = None) -> k8s.apiextensions.CustomResource:
+def traefik_object(kind: str, name: str, spec: dict, *, depends_on: list | None = None,
+                   annotations: dict | None = None) -> k8s.apiextensions.CustomResource:
+    metadata = {"name": name, "namespace": NS, **({"annotations": annotations} if annotations else {})}
     return k8s.apiextensions.CustomResource(
         f"{kind.lower()}-{name}", api_version=TRAEFIK_API, kind=kind,
-        metadata={"name": name, "namespace": NS}, spec=spec,
+        metadata=metadata, spec=spec,
         opts=pulumi.ResourceOptions(depends_on=[release, *(depends_on or [])]))
 
 
@@ -326,7 +328,11 @@ traefik_object("IngressRoute", "catchall-error-pages", {
         "services": [{"name": "error-pages", "namespace": NS, "port": 8080}],
     }],
     "tls": {},
-}, depends_on=[error_pages])
+}, depends_on=[error_pages], annotations={
+    # Posture of the route (policy ingressroute-auth-posture), written at adoption.
+    AUTH_ANNOTATION: "none",
+    AUTH_REASON_ANNOTATION: "catch-all for unmatched subdomains: serves only the themed 404 page, no app behind it",
+})
 
 pulumi.export("namespace", NS)
 pulumi.export("release_name", release.release_name)

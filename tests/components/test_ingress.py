@@ -16,7 +16,7 @@ DNS = DnsTarget()
 
 def args(**overrides) -> IngressArgs:
     base = dict(namespace="apps", tls_secret_name="tls-secret", root_domain="viktorbarzin.me", dns=DNS)
-    if overrides.get("auth") in ("app", "none") and "auth_reason" not in overrides:
+    if overrides.get("auth") in ("app", "none", "public") and "auth_reason" not in overrides:
         base["auth_reason"] = "own login"
     return IngressArgs(**{**base, **overrides})
 
@@ -114,6 +114,7 @@ BAD = [
     ({"auth": "optional"}, "auth"),
     ({"auth": "app", "auth_reason": ""}, "auth_reason"),
     ({"auth": "none", "auth_reason": "   "}, "auth_reason"),
+    ({"auth": "public", "auth_reason": None}, "auth_reason"),
     ({"dns_type": "cname"}, "dns_type"),
     ({"max_body_size": "5 GB"}, "max_body_size"),
     ({"max_body_size": "1t"}, "max_body_size"),

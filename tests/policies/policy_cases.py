@@ -1,7 +1,7 @@
 """Per-policy cases: (policy, case id, resources of one stack, policy config, violates?).
 
-Every policy has at least a compliant, a violating, a missing-property and a config-override
-case. The same table drives the direct validator tests and the analyzer-protocol tests.
+Every policy has at least a compliant case, three violating variants, an unknown-at-preview
+case and an exception case (exposure_cases adds the ones of issue #18 and the widened rules). The same table drives the direct validator tests and the analyzer-protocol tests.
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ CASES = [
     # --- restrict-sys-admin ---------------------------------------------------------------
     ("restrict-sys-admin", "other-capability-ok", [workload(containers=[container(caps=["NET_ADMIN"])])], None, False),
     ("restrict-sys-admin", "sys-admin", [workload(containers=[container(caps=["NET_ADMIN", "SYS_ADMIN"])])], None, True),
-    ("restrict-sys-admin", "init-container-not-matched-upstream",
-     [workload(init=[container(name="init", caps=["SYS_ADMIN"])])], None, False),
+    ("restrict-sys-admin", "init-container-wider-than-upstream",
+     [workload(init=[container(name="init", caps=["SYS_ADMIN"])])], None, True),
     ("restrict-sys-admin", "missing-security-context-ok", [workload()], None, False),
     ("restrict-sys-admin", "config-excluded-namespaces",
      [workload(containers=[container(caps=["SYS_ADMIN"])])], {"excludedNamespaces": ["apps"]}, False),
@@ -120,17 +120,11 @@ CASES = [
      [workload(containers=[container(image="evil.example.com/x:1.0")])], None, True),
     ("require-trusted-registries", "missing-image",
      [workload(containers=[{"name": "x", "resources": {"requests": {"cpu": "1m", "memory": "1Mi"}}}])], None, True),
-    ("require-trusted-registries", "init-container-not-matched-upstream",
-     [workload(init=[container(name="init", image="evil.example.com/x:1.0")])], None, False),
+    ("require-trusted-registries", "init-container-wider-than-upstream",
+     [workload(init=[container(name="init", image="evil.example.com/x:1.0")])], None, True),
     ("require-trusted-registries", "config-allowlist",
      [workload(containers=[container(image="evil.example.com/x:1.0")])],
      {"registryAllowlist": ["evil.example.com/*"]}, False),
-    # --- enforce-pod-tier-label -----------------------------------------------------------
-    ("enforce-pod-tier-label", "ok", [workload()], None, False),
-    ("enforce-pod-tier-label", "no-tier", [workload(labels={"app": "x"})], None, True),
-    ("enforce-pod-tier-label", "missing-labels",
-     [mutate(workload(), ("spec", "template", "metadata"), DELETE)], None, True),
-    ("enforce-pod-tier-label", "config-exception", [workload(labels={"app": "x"})], EXC, False),
     # --- no-cpu-limits --------------------------------------------------------------------
     ("no-cpu-limits", "ok", [workload()], None, False),
     ("no-cpu-limits", "cpu-limit", [workload(containers=[container(cpu_limit="500m")])], None, True),
@@ -199,3 +193,7 @@ CASES = [
      [workload(containers=[container(env=[{"name": "API_TOKEN", "value": "hunter2"}])])],
      {"secretKeyPatterns": []}, False),
 ]
+
+from exposure_cases import CASES as _MORE  # noqa: E402
+
+CASES += _MORE

@@ -161,3 +161,93 @@ def mutate(resource: dict, path: tuple, value: Any) -> dict:
 
 
 DELETE = object()
+
+
+# --- exposure paths, RBAC, config files (issue #18) --------------------------------------------
+
+def posture(auth: Optional[str], reason: Optional[str] = None) -> dict:
+    out: dict = {}
+    if auth is not None:
+        out[AUTH_ANNOTATION] = auth
+    if reason is not None:
+        out[AUTH_REASON_ANNOTATION] = reason
+    return out
+
+
+def service(name: str = "app", ns: str = "apps", type_: Any = "ClusterIP", annotations: Any = None,
+            selector: Optional[dict] = None, external_ips: Any = None, project: str = PROJECT) -> dict:
+    meta: dict = {"name": name, "namespace": ns}
+    if annotations is not None:
+        meta["annotations"] = annotations
+    spec: dict = {"selector": selector if selector is not None else {"app": name},
+                  "ports": [{"port": 80, "targetPort": 8080}]}
+    if type_ is not None:
+        spec["type"] = type_
+    if external_ips is not None:
+        spec["externalIPs"] = external_ips
+    return res("kubernetes:core/v1:Service", name, {"metadata": meta, "spec": spec}, project=project)
+
+
+def ingress_route(name: str = "app", ns: str = "apps", kind: str = "IngressRoute", annotations: Any = None,
+                  routes: Any = None, group: str = "traefik.io/v1alpha1", project: str = PROJECT) -> dict:
+    """Default: one HTTP route with the Authentik forward-auth middleware (CRD reference)."""
+    if routes is None:
+        routes = [{"match": f"Host(`{name}.viktorbarzin.me`)", "kind": "Rule",
+                   "middlewares": [{"name": "authentik-forward-auth", "namespace": "traefik"}],
+                   "services": [{"name": name, "port": 80}]}]
+    meta: dict = {"name": name, "namespace": ns}
+    if annotations is not None:
+        meta["annotations"] = annotations
+    return res(f"kubernetes:{group}:{kind}", f"{name}-route", {"metadata": meta, "spec": {
+        "entryPoints": ["websecure"], "routes": routes}}, project=project)
+
+
+def tcp_route(name: str = "tcp", annotations: Any = None, kind: str = "IngressRouteTCP") -> dict:
+    return ingress_route(name, kind=kind, annotations=annotations, routes=[
+        {"match": "HostSNI(`*`)", "services": [{"name": name, "port": 5432}]}])
+
+
+def middleware(name: str, ns: str, spec: dict, project: str = PROJECT) -> dict:
+    return res("kubernetes:traefik.io/v1alpha1:Middleware", name, {
+        "metadata": {"name": name, "namespace": ns}, "spec": spec}, project=project)
+
+
+def tunnel(rules: Any) -> dict:
+    return res("cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", "tunnel",
+               {"accountId": "acc", "tunnelId": "t", "config": {"ingresses": rules}})
+
+
+def helm(values: Any, chart: str = "app", files: Any = None, name: str = "app") -> dict:
+    inputs: dict = {"name": name, "chart": chart, "namespace": "apps", "atomic": True, "cleanupOnFail": True,
+                    "values": values}
+    if files is not None:
+        inputs["valueYamlFiles"] = files
+    return res("kubernetes:helm.sh/v3:Release", name, inputs)
+
+
+def cluster_role(name: str, rules: Any, project: str = PROJECT) -> dict:
+    return res("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", name,
+               {"metadata": {"name": name}, "rules": rules}, project=project)
+
+
+def cluster_role_binding(role: str, subjects: list, name: str = "binding", project: str = PROJECT) -> dict:
+    return res("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", name, {
+        "metadata": {"name": name},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+        "subjects": subjects}, project=project)
+
+
+def sa_subject(name: str = "default", ns: str = "apps") -> dict:
+    return {"kind": "ServiceAccount", "name": name, "namespace": ns}
+
+
+def tier_namespace(name: str = "apps", labels: Any = None) -> dict:
+    meta: dict = {"name": name}
+    if labels is not None:
+        meta["labels"] = labels
+    return res("kubernetes:core/v1:Namespace", f"{name}-namespace", {"metadata": meta})
+
+
+def ingress_class(name: str, controller: Any) -> dict:
+    return res("kubernetes:networking.k8s.io/v1:IngressClass", name, {
+        "metadata": {"name": name}, "spec": {"controller": controller}})

@@ -24,7 +24,7 @@ def run_tool(*args):
 def test_mandatory_violation_fails_and_is_reported_per_stack(tmp_path):
     write_stack(tmp_path, "good", [ingress(project="good"), workload(project="good")])
     write_stack(tmp_path, "bad", [ingress(name="admin", auth=None, mws=[], project="bad")])
-    out = run_tool("--synth-dir", str(tmp_path), "--json", str(tmp_path / "report.json"))
+    out = run_tool("--synth-dir", str(tmp_path), "--json", str(tmp_path / "report.json"), "-v")
     assert out.returncode == 1, out.stdout + out.stderr
     assert "== bad: 1 resources, 1 mandatory" in out.stdout
     assert "[MANDATORY] ingress-auth-posture admin:" in out.stdout
@@ -39,7 +39,7 @@ def test_advisory_only_passes_and_missing_stack_is_skipped(tmp_path):
     out = run_tool("--synth-dir", str(tmp_path), "--stacks", "apps", "missing")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "== missing: skipped" in out.stdout
-    assert "[ADVISORY] image-pinned app:" in out.stdout
+    assert "[ADVISORY] image-pinned: 1 - apps/app" in out.stdout
     assert "1 stacks checked, 1 skipped, 0 mandatory, 1 advisory" in out.stdout
 
 
@@ -74,3 +74,20 @@ def test_stack_config_plaintext_is_reported(tmp_path, monkeypatch):
     found = secret_material.check_stack_config(
         {"app:apiToken": "abc", "app:dbPassword": {"secure": "v1:xyz"}, "app:logLevel": "info"}, cfg)
     assert [f.message.split("'")[1] for f in found] == ["app:apiToken"]
+
+
+def test_default_output_is_one_line_per_policy_with_count_and_first_examples(tmp_path):
+    bad = [workload(name=f"w{i}", containers=[container(image="nginx")], project="apps") for i in range(5)]
+    write_stack(tmp_path, "apps", bad)
+    write_stack(tmp_path, "web", [ingress(name="open", auth=None, mws=[], project="web")])
+    out = run_tool("--synth-dir", str(tmp_path))
+    lines = out.stdout.splitlines()
+    pinned = [x for x in lines if x.startswith("[ADVISORY] image-pinned")]
+    assert pinned == ["[ADVISORY] image-pinned: 5 - apps/w0, apps/w1, apps/w2 (+2 more, -v lists all)"]
+    posture = lines.index("[MANDATORY] ingress-auth-posture: 1 - web/open")
+    assert "states no auth posture" in lines[posture + 1]
+    assert posture < lines.index(pinned[0]), "mandatory groups come first"
+    assert not any(x.startswith("==") for x in lines), "per-stack listing only with -v"
+    assert any(x.startswith("policy-check: ") and "reviewed exceptions applied" in x for x in lines)
+    verbose = run_tool("--synth-dir", str(tmp_path), "-v").stdout
+    assert sum(1 for x in verbose.splitlines() if "[ADVISORY] image-pinned" in x) == 5

@@ -17,7 +17,6 @@ MANIFESTS = Path(__file__).resolve().parent / "checkov_manifests"
 EXPECTED_DIFFERENCES = {
     ("deny-privileged-containers", "DaemonSet.frigate.excluded-namespace", "excluded-namespace"),
     ("deny-host-namespaces", "DaemonSet.frigate.excluded-namespace", "excluded-namespace"),
-    ("restrict-sys-admin", "Deployment.apps.init-sys-admin", "sys-admin-init-containers"),
     ("image-pinned", "Deployment.apps.keel-latest", "keel-managed-tag"),
 }
 

@@ -15,8 +15,12 @@ from policy_fixtures import DELETE, container, ingress, mutate, workload
 from tools.policy_check.analyzer import REPO, SECRET_SIG, SIG_KEY, AnalyzerError, diagnostics
 
 MANDATORY = {"ingress-auth-posture", "ingress-auth-justification", "ingress-allowed-groups",
-             "ingress-admin-ui-protected", "ingress-public-paths-open", "deny-privileged-containers",
-             "deny-host-namespaces", "restrict-sys-admin"}
+             "ingress-admin-ui-protected", "ingress-public-paths-open", "ingressroute-auth-posture",
+             "service-exposure-posture", "hostport-exposure-posture", "tunnel-direct-exposure",
+             "helm-exposure-posture", "route-posture-conflict", "exposed-workload-rbac",
+             "deny-privileged-containers", "deny-host-namespaces", "restrict-sys-admin",
+             "require-trusted-registries", "namespace-required", "no-plaintext-secrets",
+             "no-secret-outside-secret-object"}
 
 
 def run(pack, resources, config=None):

@@ -91,13 +91,50 @@ def summarize(d: dict) -> str:
     return "\n      ".join(x for x in body if not x.startswith("Exception:"))
 
 
+EXAMPLES = 3
+
+
+def grouped(report: dict) -> list:
+    """One line per (level, policy): count and the first stack/resource examples; under a
+    mandatory policy also its first message, so the line says what to fix."""
+    groups: dict = {}
+    for stack, entry in report.items():
+        for d in entry["findings"]:
+            tag = "note" if is_note(d) else d["level"].upper()
+            groups.setdefault((tag, d["policy"]), []).append((stack, d))
+    order = {"MANDATORY": 0, "ADVISORY": 1, "REMEDIATE": 2, "note": 3}
+    lines = []
+    for (tag, policy), items in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])):
+        examples = ", ".join(f"{s}/{d['where']}" for s, d in items[:EXAMPLES])
+        more = f" (+{len(items) - EXAMPLES} more, -v lists all)" if len(items) > EXAMPLES else ""
+        lines.append(f"[{tag}] {policy}: {len(items)} - {examples}{more}")
+        if tag == "MANDATORY":
+            first = summarize(items[0][1]).splitlines()[0]
+            lines.append(f"      {first[:200]}")
+    return lines
+
+
+def exceptions_line() -> str:
+    """The reviewed debt: exceptions on file and the register entries they name."""
+    from policies import pack_config
+
+    entries = pack_config.file_exceptions()
+    live = [e for e in entries if not pack_config.expired(e)]
+    registers = {e.get("register") for e in live if e.get("register")}
+    return (f"policy-check: {len(live)} reviewed exceptions applied ({len(registers)} register entries in "
+            f"docs/security.md" + (f"; {len(entries) - len(live)} expired, no longer applied" if len(entries) > len(live) else "")
+            + ")")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.policy_check", description=__doc__.splitlines()[0])
     ap.add_argument("--stacks", nargs="*", help="stack names (default: every stack with synth output)")
     ap.add_argument("--synth-dir", default="build/synth", help="synth output directory (default build/synth)")
     ap.add_argument("--config", help="policy pack config JSON, as for pulumi --policy-pack-config")
     ap.add_argument("--json", dest="json_out", help="also write all findings to this JSON file")
-    ap.add_argument("-q", "--quiet", action="store_true", help="only print stacks with findings and the total")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="list every finding per stack (default: one line per policy with its count)")
+    ap.add_argument("-q", "--quiet", action="store_true", help="with -v: only print stacks with findings")
     args = ap.parse_args(argv)
 
     synth_dir = Path(args.synth_dir)
@@ -147,19 +184,24 @@ def main(argv=None) -> int:
                     counts[key] += 1
                     totals[key] += 1
                 report[name] = {"findings": found, "seconds": round(elapsed, 4), "resources": len(resources)}
-                if args.quiet and not (counts["mandatory"] or counts["advisory"]):
+                for d in found:
+                    res = by_urn.get(d.get("urn")) if d.get("urn") else None
+                    d["where"] = res.get("name") if res else (d.get("urn") or "")
+                if not args.verbose or args.quiet and not (counts["mandatory"] or counts["advisory"]):
                     continue
                 print(f"== {name}: {len(resources)} resources, {counts['mandatory']} mandatory, "
                       f"{counts['advisory']} advisory, {counts['notes']} preview notes ({elapsed:.2f}s)")
                 for d in found:
-                    res = by_urn.get(d.get("urn")) if d.get("urn") else None
-                    where = res.get("name") if res else (d.get("urn") or "")
                     tag = "note" if is_note(d) else d["level"].upper()
-                    print(f"  [{tag}] {d['policy']} {where}: {summarize(d)}".rstrip())
+                    print(f"  [{tag}] {d['policy']} {d['where']}: {summarize(d)}".rstrip())
     except AnalyzerError as e:
         print(f"policy-check: cannot run the policy pack: {e}", file=sys.stderr)
         return 2
     total_time = time.monotonic() - t_start
+    if not args.verbose:
+        for line in grouped(report):
+            print(line)
+    print(exceptions_line())
     print(f"policy-check: {len(present)} stacks checked, {len(skipped)} skipped, "
           f"{totals['mandatory']} mandatory, {totals['advisory']} advisory, {totals['notes']} preview notes "
           f"({total_time:.1f}s, pack start {t_ready - t_start:.1f}s)")

@@ -110,15 +110,6 @@ def run_pack(objs: list) -> dict:
     return flagged
 
 
-def _sys_admin_only_in_init(obj: dict) -> bool:
-    from policies.common import Resource
-    from policies.k8s import containers, pod_views
-    res = Resource(type=manifest_to_resource(obj)["type"], props=obj)
-    where = {key for pv in pod_views(res) for key, _, c in containers(pv.spec)
-             if "SYS_ADMIN" in (((c.get("securityContext") or {}).get("capabilities") or {}).get("add") or [])}
-    return where == {"initContainers"}
-
-
 def explain(policy: str, obj: dict, pack_flag: bool, checkov_flag: bool) -> Optional[str]:
     """Reason for a documented difference, or None if the disagreement is unexplained."""
     from policies import pack_config
@@ -126,8 +117,6 @@ def explain(policy: str, obj: dict, pack_flag: bool, checkov_flag: bool) -> Opti
     if policy in SECURITY and checkov_flag and not pack_flag and \
             ns in pack_config.defaults()["excludedNamespaces"]:
         return "excluded-namespace"
-    if policy == "restrict-sys-admin" and checkov_flag and not pack_flag and _sys_admin_only_in_init(obj):
-        return "sys-admin-init-containers"
     ann = (obj.get("metadata") or {}).get("annotations") or {}
     if policy == "image-pinned" and checkov_flag and not pack_flag and \
             ann.get(IMAGE_POLICY_ANNOTATION) == IMAGE_POLICY_KEEL:
