@@ -69,7 +69,7 @@ def test_forge_target_from_github_and_woodpecker_env():
 
 
 @pytest.fixture
-def fleet(repo):
+def fleet(repo, stub):
     repo.init_git()
     repo.write("components/__init__.py", "")
     repo.write("components/ingress.py", "X = 1\n")
@@ -81,6 +81,7 @@ def fleet(repo):
     repo.stack("tandoor", main="import pulumi\nfrom components import ingress\n"
                                "p = pulumi.StackReference('organization/dashy/prod')\n")
     repo.stack("lonely")
+    stub.adopt(repo)
     repo.commit("base")
     return repo
 
@@ -132,28 +133,29 @@ def test_pr_with_clean_previews_passes_and_docs_only_previews_nothing(fleet, stu
 def test_apply_runs_in_dependency_order_and_skips_human_only(fleet, stub):
     base = fleet.git("rev-parse", "HEAD")
     fleet.write("components/ingress.py", "X = 3\n")
-    fleet.write("stacks/platform/Pulumi.prod.yaml", "config: {}\n")
+    fleet.write("stacks/platform/__main__.py", "import pulumi  # changed\n")
     fleet.commit("change")
     c, logs = ctx(fleet, stub, **CANONICAL)
     assert ci.run_apply(c, base) == exitcodes.OK
     assert [x["stack"] for x in stub.calls("up")] == ["platform", "dashy", "tandoor"]
-    assert any("vault" in m and "human-only" in m for m in logs)
+    assert any("[vault] SKIPPED: Tier-0 stack" in m for m in logs)
 
 
-def test_apply_lock_contention_is_skipped_not_failed(fleet, stub):
+def test_apply_lock_contention_is_not_applied_and_never_green(fleet, stub):
     base = fleet.git("rev-parse", "HEAD")
     fleet.write("components/ingress.py", "X = 4\n")
     fleet.commit("change")
     stub.scenario({"up:dashy": {"exit": 255, "stderr": fixture_text("locked_stderr.txt")}})
     c, logs = ctx(fleet, stub, PU_LOCK_TIMEOUT="0", **CANONICAL)
-    assert ci.run_apply(c, base) == exitcodes.OK
+    # the run goes on with the other stacks, but the pipeline must not look applied
+    assert ci.run_apply(c, base) == exitcodes.NOT_APPLIED
     assert [x["stack"] for x in stub.calls("up")] == ["dashy", "tandoor"]
-    assert any("dashy: skipped (locked by another run)" in m for m in logs)
+    assert any("dashy: not-applied (locked by another run; re-run this pipeline)" in m for m in logs)
 
 
 def test_apply_retries_transient_errors_at_most_three_times(fleet, stub):
     base = fleet.git("rev-parse", "HEAD")
-    fleet.write("stacks/lonely/Pulumi.prod.yaml", "config: {}\n")
+    fleet.write("stacks/lonely/__main__.py", "import pulumi  # changed\n")
     fleet.commit("change")
     transient = {"exit": 255, "stderr": "error: failed to download plugin: kubernetes-4.34.2: "
                                          "Get \"https://...\": net/http: Client.Timeout exceeded while awaiting headers\n"}
@@ -190,7 +192,7 @@ def test_mirror_forge_never_applies(fleet, stub):
 
 def test_restarted_pipeline_on_an_old_checkout_refuses(fleet, stub):
     old = fleet.git("rev-parse", "HEAD")
-    fleet.write("stacks/lonely/Pulumi.prod.yaml", "config: {}\n")
+    fleet.write("stacks/lonely/__main__.py", "import pulumi  # changed\n")
     newer = fleet.commit("newer")
     fleet.git("checkout", "-q", old)
     c, logs = ctx(fleet, stub, **CANONICAL)

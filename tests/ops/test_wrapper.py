@@ -9,19 +9,21 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools.ops import exitcodes
-from tools.ops.wrapper import Context, main, run_stack_op
+from tools.ops.wrapper import Context, init_stack, main, run_stack_op
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def fleet(repo):
+def fleet(repo, stub):
     repo.stack("platform", bootstrap=True)
     repo.stack("vault", bootstrap=True, human_only=True, depends_on=("platform",))
     repo.stack("dashy", depends_on=("platform", "vault"))
     repo.write("policies/PulumiPolicy.yaml", "runtime: python\n")
+    stub.adopt(repo)
     return repo
 
 
@@ -86,7 +88,7 @@ def test_human_only_stack_is_refused_in_ci_without_touching_pulumi(fleet, stub):
 
 def test_human_only_stack_runs_for_a_human(fleet, stub):
     ctx, _ = ctx_for(fleet, stub)
-    assert run_stack_op(ctx, "up", "vault", echo=False).outcome == "ok"
+    assert run_stack_op(ctx, "up", "vault", ["--yes"], echo=False).outcome == "ok"
 
 
 def test_old_cli_is_rejected_before_anything_runs(fleet, stub):
@@ -98,21 +100,50 @@ def test_old_cli_is_rejected_before_anything_runs(fleet, stub):
     assert stub.calls("up") == []
 
 
-def test_new_stack_is_created_with_the_right_secrets_provider(fleet, stub):
-    stub.scenario({"stack ls": {"stdout": "[]"}})
-    ctx, _ = ctx_for(fleet, stub)
-    run_stack_op(ctx, "preview", "dashy", echo=False)
-    run_stack_op(ctx, "preview", "platform", echo=False)  # vault depends on platform
+def test_init_creates_the_stack_with_the_right_secrets_provider_and_records_it(repo, stub):
+    repo.stack("platform", bootstrap=True)
+    repo.stack("vault", bootstrap=True, human_only=True, depends_on=("platform",))
+    repo.stack("dashy")
+    ctx, _ = ctx_for(repo, stub)
+    assert init_stack(ctx, "dashy").outcome == "ok"
+    assert init_stack(ctx, "platform").outcome == "ok"  # vault depends on platform: passphrase
     inits = {c["stack"]: c["argv"] for c in stub.calls("stack init")}
     assert inits["dashy"][inits["dashy"].index("--secrets-provider") + 1] == "hashivault://pulumi-state"
     assert inits["platform"][inits["platform"].index("--secrets-provider") + 1] == "passphrase"
+    recorded = yaml.safe_load((repo.root / "stacks/dashy/Pulumi.prod.yaml").read_text())
+    assert recorded["secretsprovider"] == "hashivault://pulumi-state" and recorded["encryptedkey"]
+    assert yaml.safe_load((repo.root / "stacks/platform/Pulumi.prod.yaml").read_text())["encryptionsalt"]
+    # and from then on the stack runs
+    assert run_stack_op(ctx, "preview", "dashy", echo=False).outcome == "ok"
 
 
-def test_refresh_of_a_missing_stack_fails_clearly(fleet, stub):
-    stub.scenario({"stack ls": {"stdout": "[]"}})
+def test_preview_of_a_stack_never_initialised_never_creates_it(repo, stub):
+    repo.stack("dashy")
+    ctx, _ = ctx_for(repo, stub)
+    res = run_stack_op(ctx, "preview", "dashy", echo=False)
+    assert res.outcome == "uninitialised" and "scripts/pu init dashy" in res.message
+    assert stub.calls("stack init") == [] and stub.calls("preview") == []
+
+
+def test_stack_file_without_secrets_keys_is_refused_before_the_cli_can_invent_a_passphrase(fleet, stub):
+    # the stack exists in the backend, but its file lost the provider and key
+    fleet.write("stacks/dashy/Pulumi.prod.yaml", "config:\n  dashy:replicas: '2'\n")
     ctx, _ = ctx_for(fleet, stub)
-    res = run_stack_op(ctx, "refresh", "dashy", echo=False)
-    assert res.exit_code == exitcodes.CONFIG and "does not exist" in res.message
+    res = run_stack_op(ctx, "preview", "dashy", echo=False)
+    assert res.outcome == "uninitialised"
+    assert "silently create a new passphrase secrets manager" in res.message
+    assert stub.calls("preview") == []
+    # against the CLI directly, that file would be rewritten with a fresh passphrase salt
+    env = stub.env()
+    subprocess.run(["pulumi", "preview", "--stack", "prod", "--cwd", str(fleet.root / "stacks/dashy")],
+                   env=env, capture_output=True, check=True)
+    assert "encryptionsalt" in (fleet.root / "stacks/dashy/Pulumi.prod.yaml").read_text()
+
+
+def test_ci_never_initialises_a_stack(repo, stub):
+    repo.stack("dashy")
+    ctx, _ = ctx_for(repo, stub, CI="woodpecker")
+    assert init_stack(ctx, "dashy").exit_code == exitcodes.REFUSED
     assert stub.calls("stack init") == []
 
 
@@ -136,7 +167,7 @@ def test_contended_lock_waits_then_runs(fleet, stub):
     lock = write_lock(stub, "dashy", datetime.now(timezone.utc) - timedelta(seconds=20))
     clock = Clock(on_sleep=lambda n: n == 3 and lock.unlink())
     ctx, logs = ctx_for(fleet, stub, clock)
-    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
     assert res.outcome == "ok"
     assert clock.sleeps == 3
     assert len(stub.calls("up")) == 1
@@ -177,7 +208,7 @@ def test_lock_taken_between_check_and_cli_is_waited_out(fleet, stub):
     stub.scenario({"up": [locked, {"stdout": "Resources:\n    4 unchanged\n"}]})
     clock = Clock()
     ctx, logs = ctx_for(fleet, stub, clock)
-    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
     assert res.outcome == "ok" and len(stub.calls("up")) == 2
     assert any("waiting again" in m for m in logs)
 
@@ -185,7 +216,7 @@ def test_lock_taken_between_check_and_cli_is_waited_out(fleet, stub):
 def test_ordinary_failure_passes_the_exit_code_through(fleet, stub):
     stub.scenario({"up": {"exit": 255, "stderr": "error: update failed\n"}})
     ctx, _ = ctx_for(fleet, stub)
-    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
     assert (res.outcome, res.exit_code) == ("failed", 255)
     assert len(stub.calls("up")) == 1
 
