@@ -16,9 +16,11 @@ from tools.ops import stub_pulumi
 class Repo:
     """A throwaway repository laid out like this one (stacks/<name>/Pulumi.yaml + stack.yaml)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, venv_link: bool = True):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        if not venv_link:
+            return
         # Stacks name `../../.venv`, as the real ones do: the language host (and the stub) runs
         # programs with that interpreter, so point it at the one running the tests.
         (root / ".venv").symlink_to(sys.prefix, target_is_directory=True)
