@@ -243,3 +243,67 @@ def test_script_runs_from_any_directory(fleet, stub, tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert stub.calls("preview")[0]["stack"] == "dashy"
+
+
+# ---------------------------------------------------------------- people at the wrapper
+
+from test_stub_contract import run_in_pty  # noqa: E402
+
+
+def pu_env(fleet, stub, **extra):
+    return stub.env(PU_REPO_ROOT=str(fleet.root), PU_PYTHON=sys.executable, **extra)
+
+
+def test_up_from_a_terminal_prompts_through_the_wrapper(fleet, stub):
+    code, out = run_in_pty([str(REPO / "scripts/pu"), "up", "dashy"], pu_env(fleet, stub), answer="yes")
+    assert code == 0, out
+    assert "Do you want to perform this update?" in out
+    [call] = stub.calls("up")
+    assert call["tty"] and "--yes" not in call["flags"]
+
+
+def test_up_without_a_terminal_exits_2_with_the_way_forward(fleet, stub):
+    proc = subprocess.run([str(REPO / "scripts/pu"), "up", "dashy"], env=pu_env(fleet, stub),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "scripts/pu up dashy -- --yes" in proc.stderr
+    proc = subprocess.run([str(REPO / "scripts/pu"), "up", "dashy", "--", "--yes"], env=pu_env(fleet, stub),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_stack_is_inferred_from_the_current_directory(fleet, stub):
+    proc = subprocess.run([str(REPO / "scripts/pu"), "preview", "--", "--diff"], cwd=fleet.root / "stacks/dashy",
+                          env=pu_env(fleet, stub), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert [c["stack"] for c in stub.calls("preview")] == ["dashy"]
+    proc = subprocess.run([str(REPO / "scripts/pu"), "preview"], cwd=fleet.root, env=pu_env(fleet, stub),
+                          capture_output=True, text=True)
+    assert proc.returncode == exitcodes.USAGE and "which stack?" in proc.stderr
+
+
+def test_run_all_goes_in_dependency_order_and_stops_at_the_first_failure(fleet, stub):
+    assert main(["run-all", "preview"], env=pu_env(fleet, stub), cwd=fleet.root) == 0
+    assert [c["stack"] for c in stub.calls("preview")] == ["platform", "vault", "dashy"]
+    stub.scenario({"preview:vault": {"exit": 255, "stderr": "error: boom\n"}})
+    assert main(["run-all", "preview"], env=pu_env(fleet, stub), cwd=fleet.root) == 255
+    assert [c["stack"] for c in stub.calls("preview")][3:] == ["platform", "vault"]
+
+
+def test_run_all_destroy_goes_dependents_first(fleet, stub):
+    assert main(["run-all", "destroy", "--", "--yes"], env=pu_env(fleet, stub), cwd=fleet.root) == 0
+    assert [c["stack"] for c in stub.calls("destroy")] == ["dashy", "vault", "platform"]
+
+
+def test_state_bucket_error_during_the_lock_check_is_a_clear_message(fleet, stub):
+    from tools.ops.locks import LockReadError
+
+    class Broken:
+        def list_locks(self, project, stack):
+            raise LockReadError("could not read the stack locks of dashy from bucket homelab-pulumi-state: "
+                                "AccessDenied")
+
+    ctx = Context(fleet.root, stub.env(), log=lambda m: None, lock_store=lambda url: Broken())
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
+    assert res.exit_code == exitcodes.CONFIG and "could not read the stack locks" in res.message
+    assert stub.calls("up") == []
