@@ -18,7 +18,7 @@ from typing import Callable, Mapping, Sequence
 
 from . import exitcodes
 from .affected import GitError, affected_stacks, git
-from .backend import PASSPHRASE_PROVIDER, secrets_provider
+from .backend import PASSPHRASE_PROVIDER, has_passphrase, secrets_provider
 from .events import program_error, read_preview
 from .http import Http, urllib_http
 from .order import CycleError, apply_order, dependency_graph
@@ -130,8 +130,7 @@ def ci_skip_reason(ctx: Context, stack: str) -> str | None:
         return f"Tier-0 stack, applied by a person only (scripts/pu up {stack})"
     if meta and meta.human_only:
         return f"human-only; apply it from the dev VM (scripts/pu up {stack})"
-    has_passphrase = ctx.env.get("PULUMI_CONFIG_PASSPHRASE") is not None or ctx.env.get("PULUMI_CONFIG_PASSPHRASE_FILE")
-    if secrets_provider(stack, ctx.metas()) == PASSPHRASE_PROVIDER and not has_passphrase:
+    if secrets_provider(stack, ctx.metas()) == PASSPHRASE_PROVIDER and not has_passphrase(ctx.env):
         return (f"passphrase stack (Vault depends on it) and this run holds no passphrase by design; "
                 f"an operator applies it: scripts/pu up {stack}")
     return None

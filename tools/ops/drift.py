@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import exitcodes
-from .backend import PASSPHRASE_PROVIDER, secrets_provider
+from .backend import PASSPHRASE_PROVIDER, has_passphrase, secrets_provider
 from .events import ResourceChange, parse_digest, program_error
 from .http import Http, post_json, urllib_http
 from .pool import run_each
@@ -64,8 +64,7 @@ def measure(ctx: Context, stack: str, timeout: float | None) -> DriftResult:
     meta = ctx.metas().get(stack)
     if meta and meta.human_only:
         return DriftResult(stack, "skipped", reason="human-only (drift is checked when a human applies it)")
-    has_passphrase = ctx.env.get("PULUMI_CONFIG_PASSPHRASE") is not None or ctx.env.get("PULUMI_CONFIG_PASSPHRASE_FILE")
-    if secrets_provider(stack, ctx.metas()) == PASSPHRASE_PROVIDER and not has_passphrase:
+    if secrets_provider(stack, ctx.metas()) == PASSPHRASE_PROVIDER and not has_passphrase(ctx.env):
         return DriftResult(stack, "skipped", reason="passphrase stack; this run holds no passphrase by design")
     start = time.monotonic()
     res = run_stack_op(ctx, "preview", stack, ["--refresh", "--expect-no-changes"], echo=False,

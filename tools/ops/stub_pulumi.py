@@ -9,7 +9,7 @@ What it enforces, each rule read from the CLI's source at the version in
 - `--cwd` changes directory first, so every relative path (`--policy-pack`, `--event-log`,
   `--config-file`, ...) is resolved from the stack directory;
 - `up`, `refresh`, `destroy`, `import` without `--yes` (or `--skip-preview`,
-  `refresh --preview-only`, PULUMI_SKIP_CONFIRMATIONS) need an interactive session:
+  `--preview-only`, PULUMI_SKIP_CONFIRMATIONS) need an interactive session:
   stdin and stdout terminals, no `--non-interactive`, TERM not dumb, not in CI; otherwise
   exit 2 with the CLI's message. Interactive, it prompts on stdout and reads stdin;
 - the Python language host: the program runs with the interpreter of the virtualenv named
@@ -396,7 +396,7 @@ def run_command(command: str, flags: dict, positionals: list[str], cwd: Path, en
         return None
     if command in MUTATING:
         yes = flags.get("--yes") or flags.get("--skip-preview") or _truthy(env.get("PULUMI_SKIP_CONFIRMATIONS"))
-        preview_only = command == "refresh" and flags.get("--preview-only")
+        preview_only = bool(flags.get("--preview-only"))  # refresh, destroy and import have it
         if not yes and not preview_only:
             if not interactive(flags, env):
                 raise CliError(NO_CONFIRM, 2)
