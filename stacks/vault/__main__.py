@@ -173,8 +173,11 @@ vault.jwt.AuthBackendRole(
 # Logical name == Vault policy name; the document lives in files/policies/<name>.hcl.
 POLICY_NAMES = (
     "vault-admin", "sops-admin", "ci", "eso-reader", "woodpecker-sync", "openclaw-k8s",
-    "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo",
+    "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo", "ci-preview",
 )
+# Created by the bootstrap project (bootstrap/plan.py transit_policy): encrypt + decrypt with
+# the key that wraps every Vault-backed stack's data key. Applying needs both.
+STATE_TRANSIT_POLICY = "pulumi-state-transit"
 policies = {name: vault.Policy(name, name=name, policy=policy_file(name)) for name in POLICY_NAMES}
 
 for user in WORKSTATION_USERS:
@@ -202,7 +205,9 @@ vault.kubernetes.AuthBackendConfig("kubernetes", backend=k8s_auth.path, kubernet
 # role -> (service accounts, namespaces, policies, token ttl == period). TTLs are staggered
 # so the periodic tokens never all renew at once.
 K8S_AUTH_ROLES = {
-    "ci": (["default"], ["woodpecker"], ["ci", "terraform-state"], 7 * 86400),
+    "ci": (["default"], ["woodpecker"], ["ci", "terraform-state", STATE_TRANSIT_POLICY], 7 * 86400),
+    # PR previews: their own service account (no cluster write, see below) and policy.
+    "ci-preview": (["ci-preview"], ["woodpecker"], ["ci-preview"], 86400),
     "eso": (["external-secrets"], ["external-secrets"], ["eso-reader"], 10 * 86400),
     "woodpecker-sync": (["default"], ["woodpecker"], ["woodpecker-sync"], 8 * 86400),
     "openclaw": (["openclaw"], ["openclaw"], ["openclaw-k8s"], 9 * 86400),
@@ -217,10 +222,24 @@ for role, (accounts, namespaces, role_policies, ttl) in K8S_AUTH_ROLES.items():
         role_name=role,
         bound_service_account_names=accounts,
         bound_service_account_namespaces=namespaces,
-        token_policies=[policies[p].name for p in role_policies],
+        token_policies=[policies[p].name if p in policies else p for p in role_policies],
         token_ttl=ttl,
         token_period=ttl,  # periodic: renewable forever
     )
+
+# The PR preview pods' identity: reads the cluster (`view`, which excludes Secrets), writes
+# nothing. Previews diff client-side (PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=false in pr.yml):
+# a server-side dry run would need the write verbs themselves.
+preview_sa = k8s.core.v1.ServiceAccount(
+    "ci-preview", metadata={"name": "ci-preview", "namespace": "woodpecker"},
+    automount_service_account_token=True)
+k8s.rbac.v1.ClusterRoleBinding(
+    "ci-preview-view",
+    metadata={"name": "ci-preview-view"},
+    subjects=[{"kind": "ServiceAccount", "name": "ci-preview", "namespace": "woodpecker"}],
+    role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+    opts=pulumi.ResourceOptions(depends_on=[preview_sa]),
+)
 
 # --- database engine: weekly rotation of app passwords -------------------------------------
 database = vault.Mount("database", path="database", type="database", opts=protected)

@@ -4,19 +4,26 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import yaml
 
 from tools.ops import stub_pulumi
 
 class Repo:
     """A throwaway repository laid out like this one (stacks/<name>/Pulumi.yaml + stack.yaml)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, venv_link: bool = True):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        if not venv_link:
+            return
+        # Stacks name `../../.venv`, as the real ones do: the language host (and the stub) runs
+        # programs with that interpreter, so point it at the one running the tests.
+        (root / ".venv").symlink_to(sys.prefix, target_is_directory=True)
 
     def write(self, rel: str, text: str) -> Path:
         path = self.root / rel
@@ -87,6 +94,27 @@ class Stub:
         }
         base.update(extra)
         return stub_pulumi.stub_env(self.bin, self.scenario_path, self.log, base)
+
+    def adopt(self, repo: Repo, *stacks: str) -> None:
+        """Initialise stacks as `scripts/pu init` would have: state in the backend, the secrets
+        provider and a (fake) key recorded in Pulumi.prod.yaml. All stacks when none is named."""
+        from tools.ops.backend import PASSPHRASE_PROVIDER, secrets_provider
+        from tools.ops.repo import load_all_meta
+
+        metas = load_all_meta(repo.root)
+        for name in stacks or sorted(metas):
+            path = repo.root / "stacks" / name / "Pulumi.prod.yaml"
+            data = (yaml.safe_load(path.read_text()) if path.is_file() else None) or {}
+            if not ({"secretsprovider", "encryptedkey", "encryptionsalt"} & set(data)):
+                if secrets_provider(name, metas) == PASSPHRASE_PROVIDER:
+                    data = {"encryptionsalt": "v1:dGVzdHNhbHQ=:v1:fake", **data}
+                else:
+                    data = {"secretsprovider": "hashivault://pulumi-state", "encryptedkey": "dmF1bHQ6djE6ZmFrZQ==",
+                            **data}
+                path.write_text(yaml.safe_dump(data, sort_keys=False))
+            state = self.state / ".pulumi/stacks" / name / "prod.json"
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text('{"version": 3, "checkpoint": {}}')
 
     def calls(self, key: str | None = None) -> list[dict[str, Any]]:
         entries = stub_pulumi.read_log(self.log)

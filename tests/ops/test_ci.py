@@ -69,7 +69,7 @@ def test_forge_target_from_github_and_woodpecker_env():
 
 
 @pytest.fixture
-def fleet(repo):
+def fleet(repo, stub):
     repo.init_git()
     repo.write("components/__init__.py", "")
     repo.write("components/ingress.py", "X = 1\n")
@@ -81,6 +81,7 @@ def fleet(repo):
     repo.stack("tandoor", main="import pulumi\nfrom components import ingress\n"
                                "p = pulumi.StackReference('organization/dashy/prod')\n")
     repo.stack("lonely")
+    stub.adopt(repo)
     repo.commit("base")
     return repo
 
@@ -132,28 +133,29 @@ def test_pr_with_clean_previews_passes_and_docs_only_previews_nothing(fleet, stu
 def test_apply_runs_in_dependency_order_and_skips_human_only(fleet, stub):
     base = fleet.git("rev-parse", "HEAD")
     fleet.write("components/ingress.py", "X = 3\n")
-    fleet.write("stacks/platform/Pulumi.prod.yaml", "config: {}\n")
+    fleet.write("stacks/platform/__main__.py", "import pulumi  # changed\n")
     fleet.commit("change")
     c, logs = ctx(fleet, stub, **CANONICAL)
     assert ci.run_apply(c, base) == exitcodes.OK
     assert [x["stack"] for x in stub.calls("up")] == ["platform", "dashy", "tandoor"]
-    assert any("vault" in m and "human-only" in m for m in logs)
+    assert any("[vault] SKIPPED: Tier-0 stack" in m for m in logs)
 
 
-def test_apply_lock_contention_is_skipped_not_failed(fleet, stub):
+def test_apply_lock_contention_is_not_applied_and_never_green(fleet, stub):
     base = fleet.git("rev-parse", "HEAD")
     fleet.write("components/ingress.py", "X = 4\n")
     fleet.commit("change")
     stub.scenario({"up:dashy": {"exit": 255, "stderr": fixture_text("locked_stderr.txt")}})
     c, logs = ctx(fleet, stub, PU_LOCK_TIMEOUT="0", **CANONICAL)
-    assert ci.run_apply(c, base) == exitcodes.OK
+    # the run goes on with the other stacks, but the pipeline must not look applied
+    assert ci.run_apply(c, base) == exitcodes.NOT_APPLIED
     assert [x["stack"] for x in stub.calls("up")] == ["dashy", "tandoor"]
-    assert any("dashy: skipped (locked by another run)" in m for m in logs)
+    assert any("dashy: not-applied (locked by another run; re-run this pipeline)" in m for m in logs)
 
 
 def test_apply_retries_transient_errors_at_most_three_times(fleet, stub):
     base = fleet.git("rev-parse", "HEAD")
-    fleet.write("stacks/lonely/Pulumi.prod.yaml", "config: {}\n")
+    fleet.write("stacks/lonely/__main__.py", "import pulumi  # changed\n")
     fleet.commit("change")
     transient = {"exit": 255, "stderr": "error: failed to download plugin: kubernetes-4.34.2: "
                                          "Get \"https://...\": net/http: Client.Timeout exceeded while awaiting headers\n"}
@@ -190,7 +192,7 @@ def test_mirror_forge_never_applies(fleet, stub):
 
 def test_restarted_pipeline_on_an_old_checkout_refuses(fleet, stub):
     old = fleet.git("rev-parse", "HEAD")
-    fleet.write("stacks/lonely/Pulumi.prod.yaml", "config: {}\n")
+    fleet.write("stacks/lonely/__main__.py", "import pulumi  # changed\n")
     newer = fleet.commit("newer")
     fleet.git("checkout", "-q", old)
     c, logs = ctx(fleet, stub, **CANONICAL)
@@ -209,3 +211,107 @@ def test_classifier_on_real_failure_texts():
                            "Code: 503. Errors:\n\n* Vault is sealed\n")) == "transient"
     assert ci.classify(res(fixture_text("backend_down_stderr.txt"))) == "failed"
     assert ci.classify(OpResult("s", "locked", 75)) == "locked"
+
+
+# ---------------------------------------------------------------- each blocking condition
+
+from tools.ops.events import PolicyViolation, PreviewSummary, ResourceChange  # noqa: E402
+from tools.ops.prcomment import StackPreview, render  # noqa: E402
+
+URN = "urn:pulumi:prod::dashy::kubernetes:core/v1:PersistentVolumeClaim::dashy-data"
+
+
+def preview_with(*, changes=(), violations=(), status="ok", note="", counts=None):
+    s = PreviewSummary(counts=counts if counts is not None else {"same": 3}, changes=list(changes),
+                       violations=list(violations), parsed=True)
+    return StackPreview("dashy", status, s, note=note)
+
+
+@pytest.mark.parametrize("change, blocks", [
+    (ResourceChange(URN, "delete", (), protected=True), "deletes protected resource"),
+    (ResourceChange(URN, "replace", ("spec",), protected=True), "replaces protected resource"),
+    (ResourceChange(URN, "delete-replaced", (), protected=True), "replaces protected resource"),
+    (ResourceChange(URN, "delete", (), protected=False), None),
+    (ResourceChange(URN, "update", ("spec",), protected=True), None),
+])
+def test_protected_deletes_and_replacements_block(change, blocks):
+    p = preview_with(changes=[change])
+    if blocks:
+        assert any(blocks in b for b in p.blocking)
+        assert "BLOCKED" in render([p], commit="c" * 12)
+    else:
+        assert p.blocking == []
+
+
+@pytest.mark.parametrize("level, blocks", [("mandatory", True), ("advisory", False), ("remediate", False)])
+def test_only_mandatory_policy_violations_block(level, blocks):
+    p = preview_with(violations=[PolicyViolation("ingress-auth", "homelab", level, URN, "needs auth")])
+    assert bool(p.blocking) is blocks
+
+
+def test_a_failed_preview_blocks_and_shows_no_counts_and_the_program_error():
+    note = "ModuleNotFoundError: No module named 'components'\n  /x/stacks/dashy/__main__.py:3 in <module>"
+    failed = preview_with(status="error", note=note, counts={})
+    clean = preview_with()
+    body = render([failed], commit="c" * 12)
+    assert "| `dashy` | - | - | - | - | - | FAILED |" in body
+    assert "ModuleNotFoundError: No module named 'components'" in body and "__main__.py:3" in body
+    assert failed.blocking and not clean.blocking
+    assert "| `dashy` | 0 | 0 | 0 | 0 | - | ok |" in render([clean], commit="c" * 12)
+
+
+def test_extra_sections_are_placed_after_the_table():
+    body = render([preview_with()], commit="c" * 12, sections=["**Affected subgraph**\n\n- dashy"])
+    assert body.index("| `dashy`") < body.index("**Affected subgraph**")
+
+
+def test_forge_guard_fails_closed():
+    assert ci.forge_guard({"PU_CANONICAL_FORGE": "forge.example.org"})[0] is False
+    assert "no forge is known" in ci.forge_guard({"PU_CANONICAL_FORGE": "forge.example.org"})[1]
+    assert ci.forge_guard({"CI_FORGE_URL": "https://forge.example.org"})[0] is False
+    assert ci.forge_guard({"PU_CANONICAL_FORGE": "forge.example.org", "CI_FORGE_URL": "https://evil.example"})[0] is False
+    assert ci.forge_guard({"PU_CANONICAL_FORGE": "Forge.Example.org",
+                           "CI_FORGE_URL": "https://forge.example.org/"}) == (True, "")
+
+
+def test_apply_with_no_forge_known_fails_and_runs_nothing(fleet, stub):
+    c, logs = ctx(fleet, stub, PU_CANONICAL_FORGE="forge.example.org", CI="true")
+    assert ci.run_apply(c, "") == exitcodes.CONFIG
+    assert stub.calls() == []
+
+
+def test_pr_preview_of_an_uninitialised_stack_creates_nothing_and_says_how(fleet, stub, tmp_path):
+    base = fleet.git("rev-parse", "HEAD")
+    fleet.stack("newapp")
+    fleet.commit("add newapp")
+    c, _ = ctx(fleet, stub, CI="woodpecker")
+    assert ci.run_pr(c, base, "HEAD", artifacts=tmp_path / "ci", http=FakeForge()) == exitcodes.OK
+    assert stub.calls("stack init") == [] and stub.calls("preview") == []
+    assert "scripts/pu init newapp" in (tmp_path / "ci/comment.md").read_text()
+
+
+def test_apply_skips_passphrase_stacks_without_a_passphrase_and_goes_on(fleet, stub):
+    base = fleet.git("rev-parse", "HEAD")
+    fleet.write("components/ingress.py", "X = 9\n")
+    fleet.write("stacks/platform/__main__.py", "import pulumi  # changed\n")
+    fleet.commit("change")
+    env = stub.env(**CANONICAL)
+    env.pop("PULUMI_CONFIG_PASSPHRASE")
+    logs: list[str] = []
+    c = Context(fleet.root, env, log=logs.append, sleep=lambda s: None)
+    assert ci.run_apply(c, base) == exitcodes.OK
+    assert [x["stack"] for x in stub.calls("up")] == ["dashy", "tandoor"]
+    assert any("[platform] SKIPPED: passphrase stack" in m for m in logs)
+
+
+def test_pr_uses_the_base_branch_policy_pack(fleet, stub, tmp_path):
+    base = fleet.git("rev-parse", "HEAD")
+    fleet.write("policies/PulumiPolicy.yaml", "runtime: python\n# relaxed by the PR\n")
+    fleet.write("components/ingress.py", "X = 7\n")
+    fleet.commit("relax policy")
+    c, logs = ctx(fleet, stub, CI="woodpecker")
+    ci.run_pr(c, base, "HEAD", artifacts=tmp_path / "ci", http=FakeForge(), policy_from=base)
+    [call] = [x for x in stub.calls("preview") if x["stack"] == "dashy"]
+    pack = Path(call["paths"]["--policy-pack"])
+    assert pack == (fleet.root / ".base-policies/policies").resolve()
+    assert "relaxed" not in (pack / "PulumiPolicy.yaml").read_text()

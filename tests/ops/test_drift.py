@@ -20,10 +20,11 @@ class Sink:
 
 
 @pytest.fixture
-def fleet(repo):
+def fleet(repo, stub):
     for name in ("clean-a", "drifty", "broken", "locked", "backend"):
         repo.stack(name)
     repo.stack("vault", human_only=True)
+    stub.adopt(repo)
     return repo
 
 
@@ -101,6 +102,7 @@ def test_metrics_and_slack(fleet, stub, tmp_path):
 
 def test_all_clean_run_is_silent_on_slack(repo, stub, tmp_path):
     repo.stack("clean-a")
+    stub.adopt(repo)
     stub.scenario({"preview": {"stdout": fixture_text("preview_clean.json")}})
     sink = Sink()
     code = drift.main(["--report-dir", str(tmp_path / "d")], http=sink,
@@ -112,8 +114,9 @@ def test_all_clean_run_is_silent_on_slack(repo, stub, tmp_path):
 
 def test_stack_that_hangs_is_unmeasured_not_drift(repo, stub, tmp_path):
     repo.stack("slow")
-    stub.scenario({"preview": {"sleep": 5, "stdout": fixture_text("preview_clean.json")}})
-    code = drift.main(["--report-dir", str(tmp_path / "d"), "--timeout", "0.5"], http=Sink(),
+    stub.adopt(repo)
+    stub.scenario({"preview": {"hang": True}})
+    code = drift.main(["--report-dir", str(tmp_path / "d"), "--timeout", "0.2"], http=Sink(),
                       env=stub.env(PU_REPO_ROOT=str(repo.root)))
     report = json.loads((tmp_path / "d/report.json").read_text())
     assert report["results"][0]["status"] == "unmeasured" and report["results"][0]["reason"] == "timed out"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -159,3 +160,44 @@ def test_durations_from_env():
     with pytest.raises(ValueError):
         parse_duration("soon", timedelta(0))
     assert WaitPolicy.from_env({"PU_LOCK_TIMEOUT": "0"}).timeout == timedelta(0)
+
+
+def test_pid_alive_probes_real_processes():
+    import subprocess
+    import sys
+
+    from tools.ops.locks import pid_alive
+
+    assert pid_alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: the pid no longer names a process
+    assert not pid_alive(child.pid)
+    assert pid_alive(1)  # init: owned by root or not, it exists (EPERM counts as alive)
+
+
+def test_stale_threshold_is_exactly_stale_after():
+    from tools.ops.locks import DEFAULT_STALE_AFTER, LockInfo, stale_reason
+
+    assert DEFAULT_STALE_AFTER == timedelta(hours=2)
+    def lock(age):
+        return LockInfo("k", "id", 7, "runner", "ci-pod-1", NOW - age)
+    just_young = stale_reason(lock(DEFAULT_STALE_AFTER - timedelta(microseconds=1)), NOW, DEFAULT_STALE_AFTER, "devvm")
+    at_limit = stale_reason(lock(DEFAULT_STALE_AFTER), NOW, DEFAULT_STALE_AFTER, "devvm")
+    assert just_young is None
+    assert at_limit is not None and "cannot be probed" in at_limit
+    # same host: the pid decides, even past the threshold
+    local = LockInfo("k", "id", 7, "viktor", "devvm", NOW - DEFAULT_STALE_AFTER)
+    assert stale_reason(local, NOW, DEFAULT_STALE_AFTER, "devvm", alive=lambda pid: True) is None
+    assert "no longer running" in stale_reason(local, NOW, DEFAULT_STALE_AFTER, "devvm", alive=lambda pid: False)
+
+
+def test_unreachable_or_refused_bucket_is_a_clear_message_not_a_traceback(bucket, s3_endpoint, monkeypatch):
+    from tools.ops.locks import LockReadError
+
+    store = S3LockStore(f"s3://no-such-bucket-{uuid.uuid4().hex[:6]}?endpoint={s3_endpoint}")
+    with pytest.raises(LockReadError, match="could not read the stack locks of dashy from bucket no-such-bucket"):
+        store.list_locks("dashy", "prod")
+    down = S3LockStore("s3://homelab-pulumi-state?endpoint=http://127.0.0.1:9&region=auto")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    with pytest.raises(LockReadError, match="Check the state credentials"):
+        down.list_locks("dashy", "prod")

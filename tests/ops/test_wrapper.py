@@ -9,19 +9,21 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools.ops import exitcodes
-from tools.ops.wrapper import Context, main, run_stack_op
+from tools.ops.wrapper import Context, init_stack, main, run_stack_op
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def fleet(repo):
+def fleet(repo, stub):
     repo.stack("platform", bootstrap=True)
     repo.stack("vault", bootstrap=True, human_only=True, depends_on=("platform",))
     repo.stack("dashy", depends_on=("platform", "vault"))
     repo.write("policies/PulumiPolicy.yaml", "runtime: python\n")
+    stub.adopt(repo)
     return repo
 
 
@@ -86,7 +88,7 @@ def test_human_only_stack_is_refused_in_ci_without_touching_pulumi(fleet, stub):
 
 def test_human_only_stack_runs_for_a_human(fleet, stub):
     ctx, _ = ctx_for(fleet, stub)
-    assert run_stack_op(ctx, "up", "vault", echo=False).outcome == "ok"
+    assert run_stack_op(ctx, "up", "vault", ["--yes"], echo=False).outcome == "ok"
 
 
 def test_old_cli_is_rejected_before_anything_runs(fleet, stub):
@@ -98,21 +100,50 @@ def test_old_cli_is_rejected_before_anything_runs(fleet, stub):
     assert stub.calls("up") == []
 
 
-def test_new_stack_is_created_with_the_right_secrets_provider(fleet, stub):
-    stub.scenario({"stack ls": {"stdout": "[]"}})
-    ctx, _ = ctx_for(fleet, stub)
-    run_stack_op(ctx, "preview", "dashy", echo=False)
-    run_stack_op(ctx, "preview", "platform", echo=False)  # vault depends on platform
+def test_init_creates_the_stack_with_the_right_secrets_provider_and_records_it(repo, stub):
+    repo.stack("platform", bootstrap=True)
+    repo.stack("vault", bootstrap=True, human_only=True, depends_on=("platform",))
+    repo.stack("dashy")
+    ctx, _ = ctx_for(repo, stub)
+    assert init_stack(ctx, "dashy").outcome == "ok"
+    assert init_stack(ctx, "platform").outcome == "ok"  # vault depends on platform: passphrase
     inits = {c["stack"]: c["argv"] for c in stub.calls("stack init")}
     assert inits["dashy"][inits["dashy"].index("--secrets-provider") + 1] == "hashivault://pulumi-state"
     assert inits["platform"][inits["platform"].index("--secrets-provider") + 1] == "passphrase"
+    recorded = yaml.safe_load((repo.root / "stacks/dashy/Pulumi.prod.yaml").read_text())
+    assert recorded["secretsprovider"] == "hashivault://pulumi-state" and recorded["encryptedkey"]
+    assert yaml.safe_load((repo.root / "stacks/platform/Pulumi.prod.yaml").read_text())["encryptionsalt"]
+    # and from then on the stack runs
+    assert run_stack_op(ctx, "preview", "dashy", echo=False).outcome == "ok"
 
 
-def test_refresh_of_a_missing_stack_fails_clearly(fleet, stub):
-    stub.scenario({"stack ls": {"stdout": "[]"}})
+def test_preview_of_a_stack_never_initialised_never_creates_it(repo, stub):
+    repo.stack("dashy")
+    ctx, _ = ctx_for(repo, stub)
+    res = run_stack_op(ctx, "preview", "dashy", echo=False)
+    assert res.outcome == "uninitialised" and "scripts/pu init dashy" in res.message
+    assert stub.calls("stack init") == [] and stub.calls("preview") == []
+
+
+def test_stack_file_without_secrets_keys_is_refused_before_the_cli_can_invent_a_passphrase(fleet, stub):
+    # the stack exists in the backend, but its file lost the provider and key
+    fleet.write("stacks/dashy/Pulumi.prod.yaml", "config:\n  dashy:replicas: '2'\n")
     ctx, _ = ctx_for(fleet, stub)
-    res = run_stack_op(ctx, "refresh", "dashy", echo=False)
-    assert res.exit_code == exitcodes.CONFIG and "does not exist" in res.message
+    res = run_stack_op(ctx, "preview", "dashy", echo=False)
+    assert res.outcome == "uninitialised"
+    assert "silently create a new passphrase secrets manager" in res.message
+    assert stub.calls("preview") == []
+    # against the CLI directly, that file would be rewritten with a fresh passphrase salt
+    env = stub.env()
+    subprocess.run(["pulumi", "preview", "--stack", "prod", "--cwd", str(fleet.root / "stacks/dashy")],
+                   env=env, capture_output=True, check=True)
+    assert "encryptionsalt" in (fleet.root / "stacks/dashy/Pulumi.prod.yaml").read_text()
+
+
+def test_ci_never_initialises_a_stack(repo, stub):
+    repo.stack("dashy")
+    ctx, _ = ctx_for(repo, stub, CI="woodpecker")
+    assert init_stack(ctx, "dashy").exit_code == exitcodes.REFUSED
     assert stub.calls("stack init") == []
 
 
@@ -136,7 +167,7 @@ def test_contended_lock_waits_then_runs(fleet, stub):
     lock = write_lock(stub, "dashy", datetime.now(timezone.utc) - timedelta(seconds=20))
     clock = Clock(on_sleep=lambda n: n == 3 and lock.unlink())
     ctx, logs = ctx_for(fleet, stub, clock)
-    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
     assert res.outcome == "ok"
     assert clock.sleeps == 3
     assert len(stub.calls("up")) == 1
@@ -177,7 +208,7 @@ def test_lock_taken_between_check_and_cli_is_waited_out(fleet, stub):
     stub.scenario({"up": [locked, {"stdout": "Resources:\n    4 unchanged\n"}]})
     clock = Clock()
     ctx, logs = ctx_for(fleet, stub, clock)
-    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
     assert res.outcome == "ok" and len(stub.calls("up")) == 2
     assert any("waiting again" in m for m in logs)
 
@@ -185,7 +216,7 @@ def test_lock_taken_between_check_and_cli_is_waited_out(fleet, stub):
 def test_ordinary_failure_passes_the_exit_code_through(fleet, stub):
     stub.scenario({"up": {"exit": 255, "stderr": "error: update failed\n"}})
     ctx, _ = ctx_for(fleet, stub)
-    res = run_stack_op(ctx, "up", "dashy", echo=False)
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
     assert (res.outcome, res.exit_code) == ("failed", 255)
     assert len(stub.calls("up")) == 1
 
@@ -212,3 +243,67 @@ def test_script_runs_from_any_directory(fleet, stub, tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert stub.calls("preview")[0]["stack"] == "dashy"
+
+
+# ---------------------------------------------------------------- people at the wrapper
+
+from test_stub_contract import run_in_pty  # noqa: E402
+
+
+def pu_env(fleet, stub, **extra):
+    return stub.env(PU_REPO_ROOT=str(fleet.root), PU_PYTHON=sys.executable, **extra)
+
+
+def test_up_from_a_terminal_prompts_through_the_wrapper(fleet, stub):
+    code, out = run_in_pty([str(REPO / "scripts/pu"), "up", "dashy"], pu_env(fleet, stub), answer="yes")
+    assert code == 0, out
+    assert "Do you want to perform this update?" in out
+    [call] = stub.calls("up")
+    assert call["tty"] and "--yes" not in call["flags"]
+
+
+def test_up_without_a_terminal_exits_2_with_the_way_forward(fleet, stub):
+    proc = subprocess.run([str(REPO / "scripts/pu"), "up", "dashy"], env=pu_env(fleet, stub),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "scripts/pu up dashy -- --yes" in proc.stderr
+    proc = subprocess.run([str(REPO / "scripts/pu"), "up", "dashy", "--", "--yes"], env=pu_env(fleet, stub),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_stack_is_inferred_from_the_current_directory(fleet, stub):
+    proc = subprocess.run([str(REPO / "scripts/pu"), "preview", "--", "--diff"], cwd=fleet.root / "stacks/dashy",
+                          env=pu_env(fleet, stub), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert [c["stack"] for c in stub.calls("preview")] == ["dashy"]
+    proc = subprocess.run([str(REPO / "scripts/pu"), "preview"], cwd=fleet.root, env=pu_env(fleet, stub),
+                          capture_output=True, text=True)
+    assert proc.returncode == exitcodes.USAGE and "which stack?" in proc.stderr
+
+
+def test_run_all_goes_in_dependency_order_and_stops_at_the_first_failure(fleet, stub):
+    assert main(["run-all", "preview"], env=pu_env(fleet, stub), cwd=fleet.root) == 0
+    assert [c["stack"] for c in stub.calls("preview")] == ["platform", "vault", "dashy"]
+    stub.scenario({"preview:vault": {"exit": 255, "stderr": "error: boom\n"}})
+    assert main(["run-all", "preview"], env=pu_env(fleet, stub), cwd=fleet.root) == 255
+    assert [c["stack"] for c in stub.calls("preview")][3:] == ["platform", "vault"]
+
+
+def test_run_all_destroy_goes_dependents_first(fleet, stub):
+    assert main(["run-all", "destroy", "--", "--yes"], env=pu_env(fleet, stub), cwd=fleet.root) == 0
+    assert [c["stack"] for c in stub.calls("destroy")] == ["dashy", "vault", "platform"]
+
+
+def test_state_bucket_error_during_the_lock_check_is_a_clear_message(fleet, stub):
+    from tools.ops.locks import LockReadError
+
+    class Broken:
+        def list_locks(self, project, stack):
+            raise LockReadError("could not read the stack locks of dashy from bucket homelab-pulumi-state: "
+                                "AccessDenied")
+
+    ctx = Context(fleet.root, stub.env(), log=lambda m: None, lock_store=lambda url: Broken())
+    res = run_stack_op(ctx, "up", "dashy", ["--yes"], echo=False)
+    assert res.exit_code == exitcodes.CONFIG and "could not read the stack locks" in res.message
+    assert stub.calls("up") == []

@@ -1,5 +1,6 @@
 """vault (Tier 0): the release, the engines other stacks read from, and the rotation contract."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_policies_by_name(synth_stack):
     policies = {r["inputs"]["name"]: r["inputs"]["policy"] for r in synth_stack("vault").of_type(POLICY)}
     assert set(policies) == {
         "vault-admin", "sops-admin", "ci", "eso-reader", "woodpecker-sync", "openclaw-k8s",
-        "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo",
+        "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo", "ci-preview",
         "workstation-claude-wizard", "workstation-claude-emo",
     }
     assert 'path "secret/data/vault"' in policies["eso-reader"]
@@ -85,7 +86,27 @@ def test_eso_role_binds_the_operator_account(synth_stack):
              for r in synth_stack("vault").of_type("vault:kubernetes/authBackendRole:AuthBackendRole")}
     assert roles["eso"]["boundServiceAccountNames"] == ["external-secrets"]
     assert roles["eso"]["tokenPeriod"] == 864000
-    assert roles["ci"]["tokenPolicies"] == ["ci", "terraform-state"]
+    assert roles["ci"]["tokenPolicies"] == ["ci", "terraform-state", "pulumi-state-transit"]
+
+
+def test_ci_preview_role_can_decrypt_and_read_but_never_write(synth_stack):
+    vault_stack = synth_stack("vault")
+    roles = {r["inputs"]["roleName"]: r["inputs"]
+             for r in vault_stack.of_type("vault:kubernetes/authBackendRole:AuthBackendRole")}
+    preview = roles["ci-preview"]
+    assert preview["boundServiceAccountNames"] == ["ci-preview"]
+    assert preview["boundServiceAccountNamespaces"] == ["woodpecker"]
+    assert preview["tokenPolicies"] == ["ci-preview"]
+    policy = {r["inputs"]["name"]: r["inputs"]["policy"] for r in vault_stack.of_type(POLICY)}["ci-preview"]
+    grants = dict(re.findall(r'path "([^"]+)" \{\s*capabilities = \[([^\]]*)\]', policy))
+    assert grants["transit/decrypt/pulumi-state"] == '"update"'
+    assert grants["secret/data/vault"] == '"deny"'
+    assert not any("encrypt" in p or p.startswith(("database/", "kubernetes/", "auth/token/create")) for p in grants)
+    assert all(caps in ('"read"', '"read", "list"', '"deny"') for p, caps in grants.items()
+               if p != "transit/decrypt/pulumi-state")
+    binding = vault_stack.k8s("ClusterRoleBinding", "ci-preview-view")["inputs"]
+    assert binding["roleRef"]["name"] == "view"
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "ci-preview", "namespace": "woodpecker"}]
 
 
 def test_ingress_is_vaults_own_auth(synth_stack):

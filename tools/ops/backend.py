@@ -89,11 +89,16 @@ def secrets_provider(stack: str, metas: Mapping[str, StackMeta]) -> str:
     return PASSPHRASE_PROVIDER if stack in passphrase_stacks(metas) else HASHIVAULT_PROVIDER
 
 
+def has_passphrase(env: Mapping[str, str]) -> bool:
+    """Whether this environment can open a passphrase secrets manager (an empty one counts)."""
+    return env.get("PULUMI_CONFIG_PASSPHRASE") is not None or bool(env.get("PULUMI_CONFIG_PASSPHRASE_FILE"))
+
+
 def secrets_env(provider: str, env: Mapping[str, str], home: Path | None = None) -> dict[str, str]:
     """Environment the CLI needs for `provider`; raises with the fix when something is missing."""
     out: dict[str, str] = {}
     if provider == PASSPHRASE_PROVIDER:
-        if not (env.get("PULUMI_CONFIG_PASSPHRASE") is not None or env.get("PULUMI_CONFIG_PASSPHRASE_FILE")):
+        if not has_passphrase(env):
             raise BackendConfigError(
                 "this stack encrypts secrets with a passphrase (Vault depends on it): set "
                 "PULUMI_CONFIG_PASSPHRASE_FILE to the file holding it (kept outside the repo, see docs/state.md)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Callable, Mapping, Sequence
 
 from . import exitcodes
 from .affected import GitError, affected_stacks, git
-from .events import read_preview
+from .backend import PASSPHRASE_PROVIDER, has_passphrase, secrets_provider
+from .events import program_error, read_preview
 from .http import Http, urllib_http
 from .order import CycleError, apply_order, dependency_graph
 from .pool import run_each
@@ -49,13 +51,13 @@ def _log(msg: str) -> None:
 # ---------------------------------------------------------------- apply on push
 
 def classify(res: OpResult) -> str:
-    """ok | locked (skip, not a failure) | refused | transient (retry) | failed (stop)."""
+    """ok | locked | uninitialised (not applied, run goes on) | refused | transient (retry) | failed (stop)."""
     if res.outcome == "ok":
         return "ok"
     if res.outcome in ("locked", "stale"):
         return "locked"
-    if res.outcome == "refused":
-        return "refused"
+    if res.outcome in ("refused", "uninitialised"):
+        return res.outcome
     text = res.result.output if res.result else res.message
     if res.outcome == "failed" and any(p.search(text) for p in TRANSIENT_PATTERNS):
         return "transient"
@@ -69,6 +71,9 @@ def forge_guard(env: Mapping[str, str]) -> tuple[bool, str]:
         or host_of(env.get("CI_REPO_URL", ""))
     if not canonical:
         return False, "PU_CANONICAL_FORGE is not set: refusing to apply (set it to the canonical forge host)"
+    if not current:
+        return False, ("no forge is known (CI_FORGE_URL, GITHUB_SERVER_URL and CI_REPO_URL are all unset): "
+                       "refusing to apply")
     if current != canonical:
         return False, (f"forge {current or 'unknown'} is not the canonical forge {canonical}: "
                        f"apply runs only there (avoids two pipelines racing for the same stacks)")
@@ -113,14 +118,32 @@ class ApplyOutcome:
     detail: str = ""
 
 
+# The Tier-0 vault stack is applied by a person only, whatever its stack.yaml says: CI's
+# Vault role cannot manage Vault itself, and a mistake there locks every other stack out.
+NEVER_FROM_CI = frozenset({"vault"})
+
+
+def ci_skip_reason(ctx: Context, stack: str) -> str | None:
+    """Why CI does not apply this stack by design (reported, never a failure), or None."""
+    meta = ctx.metas().get(stack)
+    if stack in NEVER_FROM_CI:
+        return f"Tier-0 stack, applied by a person only (scripts/pu up {stack})"
+    if meta and meta.human_only:
+        return f"human-only; apply it from the dev VM (scripts/pu up {stack})"
+    if secrets_provider(stack, ctx.metas()) == PASSPHRASE_PROVIDER and not has_passphrase(ctx.env):
+        return (f"passphrase stack (Vault depends on it) and this run holds no passphrase by design; "
+                f"an operator applies it: scripts/pu up {stack}")
+    return None
+
+
 def apply_stacks(ctx: Context, stacks: Sequence[str], *, retry_delay: float = 15.0) -> list[ApplyOutcome]:
     """Apply in the given order, one at a time; stop at the first hard failure."""
-    metas = ctx.metas()
     outcomes: list[ApplyOutcome] = []
     for i, stack in enumerate(stacks):
-        if metas.get(stack) and metas[stack].human_only:
-            ctx.log(f"[{stack}] SKIPPED: human-only stack; apply it from the dev VM (scripts/pu up {stack})")
-            outcomes.append(ApplyOutcome(stack, "skipped", "human-only"))
+        skip = ci_skip_reason(ctx, stack)
+        if skip:
+            ctx.log(f"[{stack}] SKIPPED: {skip}")
+            outcomes.append(ApplyOutcome(stack, "skipped", skip))
             continue
         for attempt in range(1, MAX_ATTEMPTS + 1):
             ctx.log(f"[{stack}] applying (attempt {attempt}/{MAX_ATTEMPTS})")
@@ -134,8 +157,11 @@ def apply_stacks(ctx: Context, stacks: Sequence[str], *, retry_delay: float = 15
         if kind == "ok":
             outcomes.append(ApplyOutcome(stack, "ok"))
         elif kind == "locked":
-            ctx.log(f"[{stack}] SKIPPED: stack lock held by another run\n{res.message}")
-            outcomes.append(ApplyOutcome(stack, "skipped", "locked by another run"))
+            ctx.log(f"[{stack}] NOT APPLIED: stack lock held by another run\n{res.message}")
+            outcomes.append(ApplyOutcome(stack, "not-applied", "locked by another run; re-run this pipeline"))
+        elif kind == "uninitialised":
+            ctx.log(f"[{stack}] NOT APPLIED: {res.message}")
+            outcomes.append(ApplyOutcome(stack, "not-applied", f"not initialised (scripts/pu init {stack})"))
         elif kind == "refused":
             ctx.log(f"[{stack}] SKIPPED: {res.message}")
             outcomes.append(ApplyOutcome(stack, "skipped", res.message))
@@ -148,11 +174,21 @@ def apply_stacks(ctx: Context, stacks: Sequence[str], *, retry_delay: float = 15
     return outcomes
 
 
+def apply_exit_code(outcomes: Sequence[ApplyOutcome]) -> int:
+    """Failed > not applied (lock, uninitialised: the pipeline must not look applied) > ok."""
+    if any(o.status == "failed" for o in outcomes):
+        return exitcodes.FAILED
+    if any(o.status == "not-applied" for o in outcomes):
+        return exitcodes.NOT_APPLIED
+    return exitcodes.OK
+
+
 def run_apply(ctx: Context, prev: str, head: str = "HEAD") -> int:
     ok, why = forge_guard(ctx.env)
     if not ok:
         ctx.log(f"[forge-guard] {why}")
-        return exitcodes.OK if ctx.env.get("PU_CANONICAL_FORGE") else exitcodes.CONFIG
+        # The mirror (a known, non-canonical forge) passes quietly; anything unknown fails closed.
+        return exitcodes.OK if why.startswith("forge ") else exitcodes.CONFIG
     try:
         ctx.check_cli()
         base = choose_push_base(ctx.root, prev, head)
@@ -170,35 +206,72 @@ def run_apply(ctx: Context, prev: str, head: str = "HEAD") -> int:
     ctx.log("=== apply summary ===")
     for o in outcomes:
         ctx.log(f"  {o.stack}: {o.status}{' (' + o.detail + ')' if o.detail else ''}")
-    return exitcodes.FAILED if any(o.status == "failed" for o in outcomes) else exitcodes.OK
+    return apply_exit_code(outcomes)
 
 
 # ---------------------------------------------------------------- preview on PRs
+
+# `--event-log` is one of the CLI's debug commands' flags: it exists only when
+# PULUMI_DEBUG_COMMANDS is true (the Automation API sets the same variable for the same flag).
+EVENT_LOG_ENV = {"PULUMI_DEBUG_COMMANDS": "true"}
+
 
 def preview_one(ctx: Context, stack: str, artifacts: Path) -> StackPreview:
     meta = ctx.metas().get(stack)
     if meta and meta.human_only:
         return StackPreview(stack, "skipped", note=f"human-only; preview it locally: scripts/pu preview {stack}")
-    out_dir = artifacts / stack
+    out_dir = (artifacts / stack).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     event_log = out_dir / "events.jsonl"
-    res = run_stack_op(ctx, "preview", stack, ["--event-log", str(event_log)], echo=False, json_output=True)
+    res = run_stack_op(ctx, "preview", stack, ["--event-log", str(event_log)], echo=False, json_output=True,
+                       extra_env=EVENT_LOG_ENV)
+    if res.outcome == "uninitialised":
+        return StackPreview(stack, "skipped", note=res.message.split(". Nothing was run")[0]
+                            + f"; initialise it with scripts/pu init {stack}")
     if res.result is not None:
         (out_dir / "preview.json").write_text(res.result.stdout)
         (out_dir / "preview.log").write_text(res.result.stderr)
     summary = read_preview(res.result.stdout if res.result else "", event_log)
     if res.outcome == "ok":
         return StackPreview(stack, "ok", summary, artifact=str(out_dir))
-    if summary.errors:
-        first = summary.errors[0]
-    elif res.message:
-        first = res.message
-    elif res.result is not None and res.result.stderr.strip():
-        first = res.result.stderr.strip().splitlines()[-1]
-    else:
-        first = f"exit {res.exit_code}"
-    return StackPreview(stack, "error", summary, note=first.splitlines()[0][:300],
+    output = res.result.output if res.result else ""
+    note = program_error(output) or (summary.errors[0] if summary.errors else "") or res.message
+    if not note and res.result is not None and res.result.stderr.strip():
+        note = res.result.stderr.strip().splitlines()[-1]
+    return StackPreview(stack, "error", summary, note=(note or f"exit {res.exit_code}")[:1500],
                         artifact=str(out_dir))
+
+
+BASE_PACK_DIR = ".base-policies"
+
+
+def base_policy_pack(root: Path, rev: str) -> Path:
+    """The policy pack (and its exceptions) as of `rev`, unpacked beside the checkout.
+
+    A PR is judged by the rules of the branch it merges into: a PR that relaxes a policy
+    or adds an exception is checked against the old ones and shows what the new ones would
+    forgive only after it merges. The pack's PulumiPolicy.yaml names `../.venv`, and it
+    imports components/ (its constants) from its parent directory, so both are unpacked
+    at <root>/.base-policies/ with the checkout's venv linked in.
+    """
+    import io
+    import shutil
+    import tarfile
+
+    dest = root / BASE_PACK_DIR
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir()
+    proc = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev, "policies", "components"],
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise GitError(f"cannot read policies/ at {rev}: {proc.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    venv = root / ".venv"
+    if venv.exists():
+        (dest / ".venv").symlink_to(venv.resolve(), target_is_directory=True)
+    return dest / "policies"
 
 
 def run_url(env: Mapping[str, str]) -> str:
@@ -210,10 +283,13 @@ def run_url(env: Mapping[str, str]) -> str:
 
 
 def run_pr(ctx: Context, base: str, head: str = "HEAD", *, artifacts: Path, concurrency: int = 4,
-           http: Http = urllib_http) -> int:
+           http: Http = urllib_http, policy_from: str | None = None) -> int:
     try:
         ctx.check_cli()
         stacks = affected_stacks(ctx.root, base, head, "preview").names()
+        if policy_from:
+            ctx.policy_pack = base_policy_pack(ctx.root, policy_from)
+            ctx.log(f"policy pack and exceptions from {policy_from} (the base branch), not from this PR")
     except (GitError, CliVersionError) as exc:
         ctx.log(f"pr: {exc}")
         return exitcodes.CONFIG
@@ -246,6 +322,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     pr.add_argument("--head", default="HEAD")
     pr.add_argument("--artifacts", type=Path, default=Path("build/ci"))
     pr.add_argument("--concurrency", type=int, default=4)
+    pr.add_argument("--policy-from", default=None,
+                    help="judge with policies/ as of this revision (the base branch) instead of the PR's")
     ap = sub.add_parser("apply", help="apply affected stacks in dependency order")
     ap.add_argument("--prev", default="", help="commit before the push (CI_PREV_COMMIT_SHA)")
     ap.add_argument("--head", default="HEAD")
@@ -258,7 +336,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return exitcodes.CONFIG
     ctx = Context(repo_root(env), env)
     if args.cmd == "pr":
-        return run_pr(ctx, args.base, args.head, artifacts=args.artifacts, concurrency=args.concurrency, http=http)
+        return run_pr(ctx, args.base, args.head, artifacts=args.artifacts, concurrency=args.concurrency, http=http,
+                      policy_from=args.policy_from)
     return run_apply(ctx, args.prev, args.head)
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from . import exitcodes
-from .events import ResourceChange, parse_digest
+from .backend import PASSPHRASE_PROVIDER, has_passphrase, secrets_provider
+from .events import ResourceChange, parse_digest, program_error
 from .http import Http, post_json, urllib_http
 from .pool import run_each
 from .repo import StackError, repo_root
@@ -41,7 +42,7 @@ class DriftResult:
     seconds: float = 0.0
 
 
-def unmeasured_reason(exit_code: int, stderr: str, errors: list[str], message: str) -> str:
+def unmeasured_reason(exit_code: int, stderr: str, errors: list[str], message: str, stdout: str = "") -> str:
     text = "\n".join([message, stderr, *errors])
     low = text.lower()
     if "currently locked" in low:
@@ -50,6 +51,11 @@ def unmeasured_reason(exit_code: int, stderr: str, errors: list[str], message: s
         return "state backend unavailable"
     if exit_code == 124:
         return "timed out"
+    if "is not initialised" in message:
+        return message.split(". Nothing was run")[0]
+    trace = program_error("\n".join([*errors, stderr, stdout]))
+    if trace:
+        return trace
     first = next((line.strip() for line in (errors or text.splitlines()) if line.strip()), f"exit {exit_code}")
     return first.splitlines()[0][:200]
 
@@ -58,6 +64,8 @@ def measure(ctx: Context, stack: str, timeout: float | None) -> DriftResult:
     meta = ctx.metas().get(stack)
     if meta and meta.human_only:
         return DriftResult(stack, "skipped", reason="human-only (drift is checked when a human applies it)")
+    if secrets_provider(stack, ctx.metas()) == PASSPHRASE_PROVIDER and not has_passphrase(ctx.env):
+        return DriftResult(stack, "skipped", reason="passphrase stack; this run holds no passphrase by design")
     start = time.monotonic()
     res = run_stack_op(ctx, "preview", stack, ["--refresh", "--expect-no-changes"], echo=False,
                        json_output=True, timeout=timeout, ensure=False)
@@ -70,7 +78,7 @@ def measure(ctx: Context, stack: str, timeout: float | None) -> DriftResult:
         return DriftResult(stack, "drifted", summary.changes, seconds=took)
     stderr = res.result.stderr if res.result else ""
     return DriftResult(stack, "unmeasured", reason=unmeasured_reason(res.exit_code, stderr, summary.errors,
-                                                                     res.message), seconds=took)
+                                                                     res.message, stdout), seconds=took)
 
 
 @dataclass
@@ -107,7 +115,10 @@ class DriftReport:
         if unmeasured:
             lines.append("")
             lines.append("Could not be measured (state unknown, NOT drift):")
-            lines += [f"  {r.stack}: {r.reason}" for r in unmeasured[:max_stacks]]
+            for r in unmeasured[:max_stacks]:
+                first, *frames = r.reason.splitlines() or [""]
+                lines.append(f"  {r.stack}: {first}")
+                lines += [f"    {f.strip()}" for f in frames]
             if max_stacks is not None and len(unmeasured) > max_stacks:
                 lines.append(f"  ... and {len(unmeasured) - max_stacks} more")
         skipped = self.by("skipped")

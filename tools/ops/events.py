@@ -7,6 +7,7 @@ each: resourcePreEvent, policyEvent, diagnosticEvent, summaryEvent, ...) carries
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -177,3 +178,46 @@ def read_preview(stdout: str, event_log: Path | None) -> PreviewSummary:
         with event_log.open(encoding="utf-8", errors="replace") as fh:
             parse_event_log(fh, summary)
     return summary
+
+
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>\S+))?')
+_EXC_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*)(?:Error|Exception|Exit|Interrupt|Warning)\b.*|^\s*\w+Error:.*")
+MAX_FRAMES = 3
+
+
+def program_error(text: str, frames: int = MAX_FRAMES) -> str:
+    """A failed program's last traceback frames and its exception line, from CLI output.
+
+    The CLI's first error line is "Program failed with an unhandled exception:", which says
+    nothing; what a reader needs is where (the innermost frames, with the source line when
+    shown) and what (the final `SomeError: message`). Works on a preview digest's
+    diagnostics as well as on raw stdout/stderr. "" when there is no Python traceback.
+    """
+    texts = [text]
+    try:
+        doc = json.loads(text[text.index("{"):]) if "{" in text else None
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict):
+        texts = [d.get("message", "") for d in doc.get("diagnostics") or [] if isinstance(d, dict)] + [text]
+    for chunk in texts:
+        lines = [ln.rstrip() for ln in chunk.replace("\\n", "\n").splitlines()]
+        if not any("Traceback (most recent call last):" in ln for ln in lines):
+            continue
+        start = max(i for i, ln in enumerate(lines) if "Traceback (most recent call last):" in ln)
+        indent = len(lines[start]) - len(lines[start].lstrip())
+        body = [ln[indent:] if ln[:indent].strip() == "" else ln for ln in lines[start + 1:]]
+        found: list[list[str]] = []
+        message = ""
+        for ln in body:
+            if _FRAME.match(ln):
+                m = _FRAME.match(ln)
+                found.append([f"{m.group('file')}:{m.group('line')}" + (f" in {m.group('func')}" if m.group("func") else "")])
+            elif found and ln.startswith("    ") and len(found[-1]) == 1 and not _EXC_LINE.match(ln.strip()):
+                found[-1].append(ln.strip())
+            elif ln.strip() and not ln.startswith(" ") and not ln.lstrip().startswith("error:"):
+                message = ln.strip()
+                break
+        shown = ["  " + " | ".join(f) for f in found[-frames:]]
+        return "\n".join([message or "unhandled exception", *shown])
+    return ""

@@ -10,3 +10,7 @@ CONFIG = 78           # missing backend/secrets settings or malformed stack meta
 
 # Exit code of `pulumi preview|refresh --expect-no-changes` when changes exist (CLI >= 3.227).
 PULUMI_CHANGES = 7
+
+# Apply on push: some stacks were not applied (lock held by another run, stack not
+# initialised). Non-zero so the pipeline never looks applied; the summary names them.
+NOT_APPLIED = 76

@@ -70,6 +70,10 @@ def parse_lock(key: str, body: bytes, fallback_time: datetime) -> LockInfo:
         return LockInfo(key, lock_id, None, "", "", fallback_time)
 
 
+class LockReadError(Exception):
+    """The lock objects could not be listed (bucket unreachable, credentials refused...)."""
+
+
 class LockStore(Protocol):
     def list_locks(self, project: str, stack: str) -> list[LockInfo]: ...
     def location(self, lock: LockInfo) -> str: ...
@@ -91,6 +95,18 @@ class S3LockStore:
         self.client = client
 
     def list_locks(self, project: str, stack: str) -> list[LockInfo]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self._list(project, stack)
+        except (BotoCoreError, ClientError) as exc:
+            endpoint = f" at {self.loc.endpoint}" if self.loc.endpoint else ""
+            raise LockReadError(
+                f"could not read the stack locks of {project} from bucket {self.loc.bucket}{endpoint}: {exc}. "
+                f"Check the state credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY hold the R2 token, "
+                f"R2_ACCOUNT_ID the account) and that R2 is reachable; nothing was run.") from exc
+
+    def _list(self, project: str, stack: str) -> list[LockInfo]:
         prefix = lock_dir(project, stack, self.loc.prefix)
         locks: list[LockInfo] = []
         paginator = self.client.get_paginator("list_objects_v2")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
 from urllib.parse import urlparse
 
 from .events import COUNTED_OPS, PreviewSummary
@@ -42,10 +42,33 @@ def _policy_cell(p: StackPreview) -> str:
 def _status_cell(p: StackPreview) -> str:
     if p.status == "skipped":
         return "skipped"
-    return "BLOCKED" if p.blocking else "ok"
+    if p.summary.mandatory_violations or p.summary.protected_replacements:
+        return "BLOCKED"
+    return "FAILED" if p.status == "error" else "ok"
 
 
-def render(previews: list[StackPreview], *, commit: str, run_url: str = "") -> str:
+def _counts_cell(p: StackPreview) -> str:
+    # Counts exist only when the engine reported a change summary (the preview ran to the
+    # end, perhaps failing on policy afterwards); a program that failed shows "-" rather
+    # than zeros that would read exactly like a clean stack.
+    if p.status == "skipped" or (p.status != "ok" and not p.summary.counts):
+        return " | ".join("-" for _ in COUNTED_OPS)
+    return " | ".join(str(p.summary.count(op)) for op in COUNTED_OPS)
+
+
+def _bullet(stack: str, text: str) -> list[str]:
+    """A list item; extra lines (traceback frames) become an indented code block under it."""
+    first, *rest = text.splitlines() or [""]
+    out = [f"- `{stack}`: {first}"]
+    if rest:
+        out += ["", "  ```", *[f"  {line}" for line in rest], "  ```"]
+    return out
+
+
+def render(previews: list[StackPreview], *, commit: str, run_url: str = "",
+           sections: Sequence[str] = ()) -> str:
+    """The comment body: a pure function of the previews, so callers can add `sections`
+    (Markdown blocks placed after the table, e.g. the affected subgraph) without touching it."""
     ran = [p for p in previews if p.status != "skipped"]
     lines = [MARKER, f"### Pulumi preview: {len(ran)} affected stack(s) at `{commit[:12]}`", ""]
     if not previews:
@@ -54,12 +77,14 @@ def render(previews: list[StackPreview], *, commit: str, run_url: str = "") -> s
     lines += ["| stack | create | update | replace | delete | policy | result |",
               "|---|---:|---:|---:|---:|---|---|"]
     for p in previews:
-        counts = " | ".join(str(p.summary.count(op)) if p.status != "skipped" else "-" for op in COUNTED_OPS)
-        lines.append(f"| `{p.stack}` | {counts} | {_policy_cell(p)} | {_status_cell(p)} |")
+        lines.append(f"| `{p.stack}` | {_counts_cell(p)} | {_policy_cell(p)} | {_status_cell(p)} |")
+    for section in sections:
+        lines += ["", section.rstrip("\n")]
     blocking = [(p.stack, b) for p in previews for b in p.blocking]
     if blocking:
         lines += ["", "**Blocking (this PR cannot merge green):**"]
-        lines += [f"- `{stack}`: {text}" for stack, text in blocking]
+        for stack, text in blocking:
+            lines += _bullet(stack, text)
     advisory = [(p.stack, v) for p in previews for v in p.summary.violations if v.level != "mandatory"]
     if advisory:
         lines += ["", "**Advisory policy findings:**"]

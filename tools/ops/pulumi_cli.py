@@ -48,11 +48,17 @@ class Invocation:
 
 
 def build_args(op: str, stack: str, root: Path, extra: Sequence[str], *, ci: bool,
-               pulumi: str = "pulumi", json_output: bool = False, policies: bool = True) -> Invocation:
-    """The argv for `pulumi <op>` on stacks/<stack>, runnable from any directory."""
+               pulumi: str = "pulumi", json_output: bool = False, policies: bool = True,
+               pack: Path | None = None) -> Invocation:
+    """The argv for `pulumi <op>` on stacks/<stack>, runnable from any directory.
+
+    Every path handed to the CLI is absolute: `--cwd` makes the CLI chdir into the stack
+    before it reads any other flag, so a relative path would land under stacks/<stack>/.
+    `pack` replaces the checkout's own policies/ (CI judges a PR with the base branch's pack).
+    """
     if op not in OPS:
         raise ValueError(f"unknown operation {op!r}; expected one of {', '.join(OPS)}")
-    directory = stack_dir(root, stack)
+    directory = stack_dir(root, stack).resolve()
     argv = [pulumi, op, "--stack", STACK_NAME, "--cwd", str(directory)]
     if ci:
         argv.append("--non-interactive")
@@ -60,9 +66,9 @@ def build_args(op: str, stack: str, root: Path, extra: Sequence[str], *, ci: boo
             argv.append("--yes")
     if op in _DIFF_OPS and not json_output and "--json" not in extra:
         argv.append("--diff")
-    pack = policy_pack(root) if policies else None
+    pack = (pack or policy_pack(root)) if policies else None
     if op in _POLICY_OPS and pack is not None:
-        argv += ["--policy-pack", str(pack)]
+        argv += ["--policy-pack", str(Path(pack).resolve())]
     if json_output:
         argv.append("--json")
     argv += list(extra)
@@ -90,16 +96,24 @@ def _pump(src: IO[str], sink: list[str], echo: IO[str] | None) -> None:
 
 
 def run(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path | None = None,
-        echo: bool = True, timeout: float | None = None) -> RunResult:
-    """Run a command, keeping its output and (optionally) streaming it to our stdout/stderr."""
-    proc = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(env), cwd=str(cwd) if cwd else None, stdin=subprocess.DEVNULL)
+        echo: bool = True, timeout: float | None = None, passthrough: bool = False) -> RunResult:
+    """Run a command, keeping its output and (optionally) streaming it to our stdout/stderr.
+
+    passthrough=True is for a person at the wrapper: stdin and stdout stay ours, so when they
+    are a terminal the CLI sees one and may prompt (`up` asks for confirmation). Only stderr
+    is captured (and echoed), which is where the CLI reports a lock held by another run.
+    """
+    pipe = subprocess.PIPE
+    proc = subprocess.Popen(list(argv), stdout=None if passthrough else pipe, stderr=pipe, text=True,
+                            env=dict(env), cwd=str(cwd) if cwd else None,
+                            stdin=None if passthrough else subprocess.DEVNULL)
     out: list[str] = []
     err: list[str] = []
-    threads = [
-        threading.Thread(target=_pump, args=(proc.stdout, out, sys.stdout if echo else None), daemon=True),
-        threading.Thread(target=_pump, args=(proc.stderr, err, sys.stderr if echo else None), daemon=True),
-    ]
+    threads = [threading.Thread(target=_pump, args=(proc.stderr, err, sys.stderr if echo or passthrough else None),
+                                daemon=True)]
+    if not passthrough:
+        threads.append(threading.Thread(target=_pump, args=(proc.stdout, out, sys.stdout if echo else None),
+                                        daemon=True))
     for t in threads:
         t.start()
     try:
@@ -128,16 +142,36 @@ def stack_exists(stack_ls_json: str) -> bool:
                for e in entries)
 
 
-def declared_secrets_provider(root: Path, stack: str) -> str | None:
-    """`secretsprovider:` recorded in Pulumi.prod.yaml, if any."""
+def stack_file_settings(root: Path, stack: str) -> dict:
+    """The top-level keys of stacks/<stack>/Pulumi.prod.yaml ({} when absent)."""
     import yaml
 
     path = stack_dir(root, stack) / f"Pulumi.{STACK_NAME}.yaml"
     if not path.is_file():
-        return None
+        return {}
     data = yaml.safe_load(path.read_text()) or {}
-    value = data.get("secretsprovider") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def declared_secrets_provider(root: Path, stack: str) -> str | None:
+    """`secretsprovider:` recorded in Pulumi.prod.yaml, if any."""
+    value = stack_file_settings(root, stack).get("secretsprovider")
     return str(value) if value else None
+
+
+def missing_secrets_keys(root: Path, stack: str, provider: str) -> str | None:
+    """What the stack file lacks for the CLI to use `provider`, or None when it is complete.
+
+    The CLI picks the secrets manager from Pulumi.prod.yaml alone: `secretsprovider` +
+    `encryptedkey` for Vault transit, `encryptionsalt` for a passphrase. A file with neither
+    makes it create a brand-new passphrase manager silently (and rewrite the file), which
+    cannot decrypt anything the stack already holds.
+    """
+    settings = stack_file_settings(root, stack)
+    if provider == "passphrase":
+        return None if settings.get("encryptionsalt") else "encryptionsalt"
+    missing = [k for k in ("secretsprovider", "encryptedkey") if not settings.get(k)]
+    return " and ".join(missing) or None
 
 
 def find_pulumi(env: Mapping[str, str]) -> str:
@@ -149,4 +183,4 @@ def default_env() -> dict[str, str]:
 
 
 __all__ = ["OPS", "Invocation", "RunResult", "build_args", "run", "is_ci", "takes_lock", "stack_exists",
-           "declared_secrets_provider", "policy_pack"]
+           "declared_secrets_provider", "missing_secrets_keys", "policy_pack"]

@@ -26,6 +26,7 @@ def ensure_vault_token(env: Mapping[str, str], http: Http, jwt_path: Path = SA_T
     addr = env.get("VAULT_ADDR", "").rstrip("/")
     if not addr:
         raise VaultAuthError("VAULT_K8S_ROLE is set but VAULT_ADDR is not")
+    jwt_path = Path(env.get("VAULT_K8S_JWT_PATH") or jwt_path)  # a projected token mounted elsewhere
     if not jwt_path.is_file():
         raise VaultAuthError(f"no service-account token at {jwt_path}: is this running in the cluster?")
     mount = env.get("VAULT_K8S_MOUNT", "kubernetes")
