@@ -20,7 +20,8 @@ from typing import Any, Mapping, Optional
 
 from tools.policy_check.analyzer import PACK_DIR, PackProcess, diagnostics
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+KEEP_PACKS = 4  # e.g. the full fleet and a few `STACKS=...` runs, whose group lists differ
 TOOL_DIR = Path(__file__).resolve().parent
 
 
@@ -69,16 +70,19 @@ class CachedPack:
         self.state = self._load()
 
     def _load(self) -> dict:
-        empty = {"version": CACHE_VERSION, "pack": self.key, "levels": None, "stacks": {}}
+        """The entry for this pack + config; ``self.others`` keeps the ones for other configs."""
+        self.others: dict = {}
+        empty = {"levels": None, "stacks": {}}
         if not self.cache_path:
             return empty
         try:
-            state = json.loads(self.cache_path.read_text())
+            stored = json.loads(self.cache_path.read_text())
         except (OSError, ValueError):
             return empty
-        if state.get("version") != CACHE_VERSION or state.get("pack") != self.key:
+        if stored.get("version") != CACHE_VERSION:
             return empty
-        return state
+        self.others = {k: v for k, v in (stored.get("packs") or {}).items() if k != self.key}
+        return (stored.get("packs") or {}).get(self.key) or empty
 
     def _started(self) -> PackProcess:
         if self.pack is None:
@@ -115,7 +119,9 @@ class CachedPack:
         if self.pack is not None:
             self.pack.close()
         if self.cache_path and exc_type is None and self.state.get("levels") is not None:
+            packs = dict(list(self.others.items())[-(KEEP_PACKS - 1):])
+            packs[self.key] = self.state  # last = most recent
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.cache_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.state, sort_keys=True))
+            tmp.write_text(json.dumps({"version": CACHE_VERSION, "packs": packs}))
             os.replace(tmp, self.cache_path)

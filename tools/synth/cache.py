@@ -6,9 +6,9 @@ that differ from a stack's recorded tree are handed to ``tools.ops.affected`` â€
 rule `make affected` and CI use (the stack's own directory, the repo modules its program
 imports transitively, dependency pins) â€” and the stack is synthesized again when that rule
 says the change affects it. On top of that rule, every stack is redone when the synth
-itself changes (``tools/synth/``) or the interpreter or an installed package differs, and a
-stack whose output directory no longer hashes to what the synth wrote is redone too.
-Stacks that failed are never cached.
+itself changes (the files of ``tools/synth/`` that run) or the interpreter or an installed
+package differs, and a stack whose output directory no longer hashes to what the synth
+wrote is redone too. Stacks that failed are never cached.
 
 Only a checkout's own ``stacks/`` is cached (the tree comes from git); any other
 ``--stacks-dir`` and ``--no-cache`` synthesize everything.
@@ -27,7 +27,7 @@ from pathlib import Path
 from tools.ops import affected
 
 CACHE_VERSION = 1
-SYNTH_PREFIX = "tools/synth/"
+TOOL_DIR = Path(__file__).resolve().parent
 
 
 def _sha(data: bytes) -> str:
@@ -40,6 +40,11 @@ def environment_fingerprint() -> str:
 
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     return _sha("\n".join([sys.version, *dists]).encode())
+
+
+def tool_fingerprint() -> str:
+    """The synth's own code (this directory), wherever the stacks being synthesized live."""
+    return _sha(b"".join(_sha(p.read_bytes()).encode() for p in sorted(TOOL_DIR.glob("*.py"))))
 
 
 def output_digest(stack_out: Path) -> str | None:
@@ -79,7 +84,7 @@ class SynthCache:
         self.source = affected.WorktreeSource(root)
         self.tree = {p: _sha((root / p).read_bytes()) for p in self.source.files()}
         self.tree_id = _sha(json.dumps(self.tree, sort_keys=True).encode())
-        self.environment = environment_fingerprint()
+        self.environment = _sha(f"{environment_fingerprint()} {tool_fingerprint()}".encode())
         self.state = self._load()
 
     @classmethod
@@ -112,13 +117,15 @@ class SynthCache:
         for tree_id, group in by_tree.items():
             old = trees[tree_id]
             changed = sorted(p for p in old.keys() | self.tree.keys() if old.get(p) != self.tree.get(p))
-            if any(p.startswith(SYNTH_PREFIX) for p in changed):
-                hit: dict[str, str] = {s: "the synth itself changed" for s in group}
+            hit: dict[str, str] = {}
+            deleted = [p for p in changed if p not in self.tree and p.endswith(".py") and not affected.stack_of(p)]
+            if deleted:
+                # The import graph is read from the current files, where a deleted module no
+                # longer appears; a stack that still imports it must run (and fail) again.
+                hit = {s: f"{deleted[0]} was deleted" for s in group}
             elif changed:
                 result = affected.compute_affected(changed, self.source, purpose="apply")
                 hit = {s: "; ".join(result.stacks[s]) for s in group if s in result.stacks}
-            else:
-                hit = {}
             for stack in group:
                 if stack in hit:
                     plan.todo[stack] = hit[stack]
