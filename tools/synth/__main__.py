@@ -300,6 +300,9 @@ def _fast_handoff() -> None:
     sys.setswitchinterval(0.0002)
 
 
+STACKS_PER_WORKER = 8
+
+
 def _print_report(report: StackReport) -> None:
     status = "ok" if report.ok else "FAILED"
     took = "cached" if report.cached else f"{report.seconds:.2f}s"
@@ -315,7 +318,9 @@ def synthesize(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, va
         return []
     # Programs check this to never reach a live system from the offline synth.
     os.environ[OFFLINE_SYNTH_ENV] = "1"
-    workers = max(1, min(jobs, len(stacks)))
+    # A second worker pays for itself only with enough stacks to share: below that one worker
+    # (no warm-up, each import paid once) costs less CPU and hardly more wall time.
+    workers = max(1, min(jobs, len(stacks) // STACKS_PER_WORKER))
     if workers > 1:
         # Shared by every worker: worth paying once here rather than once per worker.
         _fast_handoff()
