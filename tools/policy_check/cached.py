@@ -25,20 +25,12 @@ KEEP_PACKS = 4  # e.g. the full fleet and a few `STACKS=...` runs, whose group l
 TOOL_DIR = Path(__file__).resolve().parent
 
 
-def _tree_hash(*roots: Path) -> str:
-    digest = hashlib.sha256()
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(root.parent)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 def pack_key(config: Mapping[str, Any], pack_dir: Path = PACK_DIR) -> str:
     """What every stack's verdict depends on besides its own resources."""
-    from tools.synth.cache import environment_fingerprint
+    from tools.synth.cache import directory_digest, environment_fingerprint
 
-    parts = [_tree_hash(pack_dir, TOOL_DIR), json.dumps(config, sort_keys=True), environment_fingerprint()]
+    parts = [directory_digest(pack_dir), directory_digest(TOOL_DIR), json.dumps(config, sort_keys=True),
+             environment_fingerprint()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

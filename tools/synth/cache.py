@@ -47,15 +47,20 @@ def tool_fingerprint() -> str:
     return _sha(b"".join(_sha(p.read_bytes()).encode() for p in sorted(TOOL_DIR.glob("*.py"))))
 
 
+def directory_digest(root: Path) -> str:
+    """Hash of the names and contents of every file under ``root`` (bytecode caches aside)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(_sha(path.read_bytes()).encode())
+    return digest.hexdigest()
+
+
 def output_digest(stack_out: Path) -> str | None:
     """Hash of every file the synth wrote for one stack (None when the directory is gone)."""
     if not (stack_out / "resources.json").is_file():
         return None
-    digest = hashlib.sha256()
-    for path in sorted(p for p in stack_out.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(stack_out)).encode() + b"\0")
-        digest.update(_sha(path.read_bytes()).encode())
-    return digest.hexdigest()
+    return directory_digest(stack_out)
 
 
 def checkout_root(stacks_dir: Path) -> Path | None:
