@@ -1,8 +1,10 @@
 """`make synth`: synthesize every stack (or STACKS="a b") offline and check the manifests.
 
 Each stack's real program runs under Pulumi's mock runtime with its own Pulumi.prod.yaml
-config, in a worker forked from a parent that has already imported the provider SDKs
-(so 150 programs do not each pay the import cost). Output layout: docs/architecture.md.
+config, in a worker forked from a parent that has already imported the provider SDKs; a
+worker runs stacks one after another so what one loaded stays warm for the next. Only the
+stacks a change affects are synthesized again (tools/synth/cache.py; --no-cache redoes all).
+Output layout: docs/architecture.md; costs and how they are measured: docs/performance.md.
 """
 
 from __future__ import annotations
