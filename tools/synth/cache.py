@@ -68,8 +68,11 @@ def checkout_root(stacks_dir: Path) -> Path | None:
     stacks_dir = stacks_dir.resolve()
     if stacks_dir.name != affected.STACKS_DIR:
         return None
-    proc = subprocess.run(["git", "-C", str(stacks_dir.parent), "rev-parse", "--show-toplevel"],
-                          capture_output=True, text=True, check=False)
+    try:
+        proc = subprocess.run(["git", "-C", str(stacks_dir.parent), "rev-parse", "--show-toplevel"],
+                              capture_output=True, text=True, check=False)
+    except OSError:  # no git on this machine: synthesize everything
+        return None
     if proc.returncode != 0 or Path(proc.stdout.strip()).resolve() != stacks_dir.parent:
         return None
     return stacks_dir.parent
