@@ -17,13 +17,14 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 venv: $(VENV)/.installed
 
 # Offline synth of the fleet under Pulumi's mock runtime + schema check + policy pack.
+# Incremental: only stacks a change affects are redone (docs/performance.md); NOCACHE=1 redoes all.
 synth: synth-only policy-check
 
 synth-only: venv
-	$(PY) -m tools.synth $(if $(STACKS),--stacks $(STACKS))
+	$(PY) -m tools.synth $(if $(STACKS),--stacks $(STACKS)) $(if $(NOCACHE),--no-cache)
 
 policy-check: venv
-	$(PY) -m tools.policy_check $(if $(STACKS),--stacks $(STACKS))
+	$(PY) -m tools.policy_check $(if $(STACKS),--stacks $(STACKS)) $(if $(NOCACHE),--no-cache)
 
 test: venv
 	$(PY) -m pytest -q

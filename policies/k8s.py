@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any, Iterator, Optional
 
@@ -97,6 +98,7 @@ def parse_image(image: str) -> ImageRef:
     return ImageRef(raw=image, repository=repository, tag=tag or None, digest=digest or None)
 
 
+@functools.lru_cache(maxsize=None)  # compiled once per pattern, not once per container
 def wildcard_regex(pattern: str) -> re.Pattern:
     """Kyverno wildcard (``*`` any run of characters, ``?`` one character) as a regex."""
     out = []

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from tools.policy_check.analyzer import REPO, AnalyzerError, PackProcess, diagnostics
+from tools.policy_check.analyzer import REPO, AnalyzerError
+from tools.policy_check.cached import CachedPack
 
 GROUP_TYPE = "authentik:index/group:Group"
 GROUPS_POLICY = "ingress-allowed-groups"
@@ -135,6 +136,8 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="list every finding per stack (default: one line per policy with its count)")
     ap.add_argument("-q", "--quiet", action="store_true", help="with -v: only print stacks with findings")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="analyse every stack, even those whose verdict is stored (tools/policy_check/cached.py)")
     args = ap.parse_args(argv)
 
     synth_dir = Path(args.synth_dir)
@@ -161,17 +164,13 @@ def main(argv=None) -> int:
     report = {}
     t_start = time.monotonic()
     try:
-        with PackProcess() as pack:
-            levels = pack.configure(build_config(user_cfg, fleet_groups(present)))
+        cache = None if args.no_cache else synth_dir / ".cache" / "policy.json"
+        with CachedPack(build_config(user_cfg, fleet_groups(present)), cache) as pack:
+            levels = pack.levels
             t_ready = time.monotonic()
             for name, resources in present.items():
                 t0 = time.monotonic()
-                found = []
-                for r in resources:
-                    for d in diagnostics(pack.analyze(r)):
-                        d["urn"] = d["urn"] or r.get("urn", "")
-                        found.append(d)
-                found += diagnostics(pack.analyze_stack(resources))
+                found = pack.findings(name, synth_dir / name / "resources.json", resources)
                 for d in stack_config_findings(name, user_cfg):
                     d["level"] = levels.get(SECRETS_POLICY, "advisory")
                     if d["level"] != "disabled":

@@ -1,8 +1,10 @@
 """`make synth`: synthesize every stack (or STACKS="a b") offline and check the manifests.
 
 Each stack's real program runs under Pulumi's mock runtime with its own Pulumi.prod.yaml
-config, in a worker forked from a parent that has already imported the provider SDKs
-(so 150 programs do not each pay the import cost). Output layout: docs/architecture.md.
+config, in a worker forked from a parent that has already imported the provider SDKs; a
+worker runs stacks one after another so what one loaded stays warm for the next. Only the
+stacks a change affects are synthesized again (tools/synth/cache.py; --no-cache redoes all).
+Output layout: docs/architecture.md; costs and how they are measured: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -36,10 +38,19 @@ class StackReport:
     errors: list[str] = field(default_factory=list)
     schema_errors: list[str] = field(default_factory=list)
     not_validated: list[str] = field(default_factory=list)
+    cached: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.schema_errors
+
+    def as_dict(self) -> dict:
+        return {"stack": self.stack, "resources": self.resources, "manifests": self.manifests,
+                "errors": self.errors, "schema_errors": self.schema_errors, "not_validated": self.not_validated}
+
+    @classmethod
+    def from_cache(cls, data: dict) -> "StackReport":
+        return cls(**data, cached=True)
 
 
 def discover(stacks_dir: Path) -> list[str]:
@@ -188,13 +199,25 @@ _COMMON_KINDS = (
     ("rbac.authorization.k8s.io/v1", "RoleBinding"),
 )
 
+# Components nearly every stack imports; cheap to import once in the parent.
+_COMMON_COMPONENTS = (
+    "components.constants", "components.settings", "components.namespace", "components.web_app",
+    "components.ingress", "components.tls_secret", "components.workload", "components.external_secret",
+    "components.nfs_volume", "components.secret_inputs", "components.payload", "components.proxmox_volume",
+    "components.helm",
+)
+
 
 def _warm_up() -> None:
-    """Pay the one-off costs in the parent so every forked worker inherits them.
+    """Pay the one-off costs shared by most stacks once, in the parent, before forking.
 
-    Measured: a cold worker spends ~0.7 s on lazy SDK submodule imports, schema loading and
-    runtime initialisation; a warm one synthesizes a small stack in 0.02-0.07 s.
+    Provider SDK imports (pulumi_cloudflare alone is ~1.7 s of CPU), the API-group modules
+    pulumi_kubernetes loads lazily on first use of a class, the first construction of each
+    common resource class (the SDK evaluates its input type hints then) and the schema
+    validators. Workers inherit all of it through fork.
     """
+    import importlib
+
     import pulumi_cloudflare
     import pulumi_kubernetes as k8s
     import pulumi_random
@@ -203,12 +226,8 @@ def _warm_up() -> None:
     from tools.synth import schema
     from tools.synth.mockrt import run_callable
 
-    # pulumi_kubernetes loads its API-group modules lazily on first attribute access.
-    for group in ("core.v1", "apps.v1", "batch.v1", "networking.v1", "policy.v1", "rbac.v1",
-                  "apiextensions", "helm.v3", "storage.v1", "scheduling.v1", "meta.v1"):
-        module = k8s
-        for part in group.split("."):
-            module = getattr(module, part)
+    for module in _COMMON_COMPONENTS:
+        importlib.import_module(module)
     for kind_api in _COMMON_KINDS:
         try:
             schema.validate_manifest({"apiVersion": kind_api[0], "kind": kind_api[1], "metadata": {"name": "warm"}})
@@ -216,23 +235,118 @@ def _warm_up() -> None:
             pass
 
     def program() -> None:
-        k8s.core.v1.ConfigMap("warm", metadata={"name": "warm"}, data={"a": "b"})
-        pulumi_random.RandomPassword("warm", length=8)
-        pulumi_cloudflare.DnsRecord("warm", zone_id="z", name="n", type="A", content="1.1.1.1", ttl=1)
+        meta = {"name": "warm", "namespace": "warm"}
+        pod = {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+        selector = {"matchLabels": {"a": "b"}}
+        k8s.core.v1.Namespace("warm-ns", metadata={"name": "warm"})
+        k8s.core.v1.ConfigMap("warm-cm", metadata=meta, data={"a": "b"})
+        k8s.core.v1.Secret("warm-secret", metadata=meta, string_data={"a": "b"})
+        k8s.core.v1.Service("warm-svc", metadata=meta, spec={"ports": [{"port": 80}], "selector": {"a": "b"}})
+        k8s.core.v1.ServiceAccount("warm-sa", metadata=meta)
+        k8s.core.v1.PersistentVolume("warm-pv", metadata={"name": "warm"}, spec={"capacity": {"storage": "1Gi"}})
+        k8s.core.v1.PersistentVolumeClaim("warm-pvc", metadata=meta, spec={"access_modes": ["ReadWriteOnce"]})
+        k8s.apps.v1.Deployment("warm-deploy", metadata=meta, spec={"selector": selector, "template": pod})
+        k8s.apps.v1.StatefulSet("warm-sts", metadata=meta, spec={"selector": selector, "template": pod})
+        k8s.apps.v1.DaemonSet("warm-ds", metadata=meta, spec={"selector": selector, "template": pod})
+        k8s.batch.v1.CronJob("warm-cron", metadata=meta, spec={"schedule": "* * * * *", "job_template": {
+            "spec": {"template": pod}}})
+        k8s.networking.v1.Ingress("warm-ingress", metadata=meta, spec={"rules": [{"host": "h"}]})
+        k8s.policy.v1.PodDisruptionBudget("warm-pdb", metadata=meta, spec={"selector": selector})
+        k8s.rbac.v1.Role("warm-role", metadata=meta, rules=[])
+        k8s.rbac.v1.RoleBinding("warm-rb", metadata=meta, role_ref={"api_group": "a", "kind": "Role", "name": "r"})
+        k8s.rbac.v1.ClusterRole("warm-cr", metadata={"name": "warm"}, rules=[])
+        k8s.rbac.v1.ClusterRoleBinding("warm-crb", metadata={"name": "warm"},
+                                       role_ref={"api_group": "a", "kind": "ClusterRole", "name": "r"})
+        k8s.apiextensions.CustomResource("warm-custom", api_version="a/v1", kind="K", metadata=meta)
+        k8s.helm.v3.Release("warm-helm", chart="c", namespace="warm")
+        pulumi_random.RandomPassword("warm-password", length=8)
+        pulumi_cloudflare.DnsRecord("warm-dns", zone_id="z", name="n", type="A", content="1.1.1.1", ttl=1)
 
     run_callable(program, project="warm-up")
 
 
+def _forget_stack_modules(stack_dir: Path) -> None:
+    """Drop modules a stack imported from its own directory (values.py, ...).
+
+    A worker runs many stacks in turn; two stacks may each have a helper module of the same
+    name, and the second must run its own file, not the first one's cached module.
+    """
+    root = str(stack_dir.resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None) or ""
+        if path.startswith(root):
+            del sys.modules[name]
+
+
 def _worker(job: tuple[str, str, str, bool]) -> StackReport:
     stack, stacks_dir, out_dir, validate = job
-    gc.disable()  # a worker lives for one stack; collection pauses cost more than the garbage
-    return synth_stack(stack, Path(stacks_dir), Path(out_dir), validate)
+    try:
+        return synth_stack(stack, Path(stacks_dir), Path(out_dir), validate)
+    finally:
+        _forget_stack_modules(Path(stacks_dir) / stack)
+        _collect_now_and_then()
 
 
-def run(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, validate: bool = True) -> list[StackReport]:
+_COLLECT_EVERY = 10  # stacks; each leaves about 1.5 MB of cyclic garbage (event loop, outputs)
+_since_collect = 0
+
+
+def _collect_now_and_then() -> None:
+    """Bound a long-lived worker's memory without paying a collection per stack.
+
+    Collection is off in workers; every few stacks one full collection frees the cycles the
+    last stacks left, and freezing the survivors (modules they imported) keeps the next one
+    from rescanning them.
+    """
+    global _since_collect
+    _since_collect += 1
+    if _since_collect >= _COLLECT_EVERY:
+        _since_collect = 0
+        gc.collect()
+        gc.freeze()
+
+
+def _worker_init() -> None:
+    # Automatic collection pauses cost more than the garbage; see _collect_now_and_then.
+    gc.disable()
+    _fast_handoff()
+
+
+def _fast_handoff() -> None:
+    """Hand the GIL over quickly between the event loop and the SDK's RPC threads.
+
+    Under mocks every registration is a hop from the event loop to an executor thread and
+    back; with the default 5 ms switch interval each hop can wait out the interval, which
+    made wall time about twice the CPU time. Only this offline tool changes it.
+    """
+    sys.setswitchinterval(0.0002)
+
+
+STACKS_PER_WORKER = 8
+
+
+def _print_report(report: StackReport) -> None:
+    status = "ok" if report.ok else "FAILED"
+    took = "cached" if report.cached else f"{report.seconds:.2f}s"
+    print(f"synth {report.stack:<28} {report.resources:>4} resources {report.manifests:>4} manifests "
+          f"{took:>7} {status}", flush=True)
+    for line in report.errors + report.schema_errors:
+        print(f"  error: {line}", flush=True)
+
+
+def synthesize(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, validate: bool = True) -> list[StackReport]:
+    """Run the programs of ``stacks`` (no cache), reports in the order of ``stacks``."""
+    if not stacks:
+        return []
     # Programs check this to never reach a live system from the offline synth.
     os.environ[OFFLINE_SYNTH_ENV] = "1"
-    _warm_up()
+    # A second worker pays for itself only with enough stacks to share: below that one worker
+    # (no warm-up, each import paid once) costs less CPU and hardly more wall time.
+    workers = max(1, min(jobs, len(stacks) // STACKS_PER_WORKER))
+    if workers > 1:
+        # Shared by every worker: worth paying once here rather than once per worker.
+        _fast_handoff()
+        _warm_up()
     # Move the warmed heap out of the collector's reach: children neither rescan it on every
     # collection nor copy its pages by touching GC headers (fork copy-on-write).
     gc.collect()
@@ -240,15 +354,42 @@ def run(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, validate:
     out_dir.mkdir(parents=True, exist_ok=True)
     work = [(s, str(stacks_dir), str(out_dir), validate) for s in stacks]
     reports: list[StackReport] = []
-    # One fresh forked process per stack: the Pulumi runtime is process-global state.
+    # Each worker runs stacks one after another, so what one stack loaded (SDK modules,
+    # resource classes whose type hints are evaluated on first use) is warm for the next.
+    # Isolation between stacks: run_callable resets the Pulumi runtime's settings, config,
+    # mocks and event loop for every program, and the stack's own modules are dropped after
+    # it; the output is byte-identical to a fresh process per stack (tests/test_synth_tool.py).
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=max(1, jobs), maxtasksperchild=1) as pool:
+    with context.Pool(processes=workers, initializer=_worker_init) as pool:
         for report in pool.imap(_worker, work):
-            status = "ok" if report.ok else "FAILED"
-            print(f"synth {report.stack:<28} {report.resources:>4} resources {report.manifests:>4} manifests "
-                  f"{report.seconds:6.2f}s {status}", flush=True)
-            for line in report.errors + report.schema_errors:
-                print(f"  error: {line}", flush=True)
+            _print_report(report)
+            reports.append(report)
+    return reports
+
+
+def run(stacks: list[str], stacks_dir: Path, out_dir: Path, jobs: int, validate: bool = True,
+        use_cache: bool = True) -> list[StackReport]:
+    """Synthesize ``stacks``; with the cache, only those a change since their last synth affects."""
+    from tools.synth.cache import Plan, SynthCache
+
+    # Unvalidated output is never recorded; --no-cache redoes everything but still records it.
+    cache = SynthCache.open(stacks_dir, out_dir) if validate else None
+    if cache is None:
+        return synthesize(stacks, stacks_dir, out_dir, jobs, validate)
+    plan = cache.plan(stacks) if use_cache else Plan(todo={s: "--no-cache" for s in stacks})
+    todo = [s for s in stacks if s in plan.todo]
+    if plan.cached:
+        print(f"synth: {len(plan.cached)} stack(s) unchanged since their last synth (cached), "
+              f"{len(todo)} to synthesize", flush=True)
+    done = {r.stack: r for r in synthesize(todo, stacks_dir, out_dir, jobs, validate)}
+    cache.save(list(done.values()))
+    reports = []
+    for stack in stacks:
+        if stack in done:
+            reports.append(done[stack])
+        else:
+            report = StackReport.from_cache(plan.cached[stack])
+            _print_report(report)
             reports.append(report)
     return reports
 
@@ -259,7 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stacks-dir", type=Path, default=REPO_ROOT / "stacks")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "synth")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--no-validate", action="store_true", help="skip schema checks")
+    parser.add_argument("--no-validate", action="store_true", help="skip schema checks (never cached)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="synthesize every stack even when no change affects it (tools/synth/cache.py)")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO_ROOT))
@@ -270,7 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synth: unknown stack(s): {', '.join(unknown)} (no stacks/<name>/Pulumi.yaml)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    reports = run(wanted, args.stacks_dir, args.out, args.jobs, validate=not args.no_validate)
+    reports = run(wanted, args.stacks_dir, args.out, args.jobs, validate=not args.no_validate,
+                  use_cache=not args.no_cache)
     elapsed = time.perf_counter() - started
     failed = [r.stack for r in reports if not r.ok]
     total = sum(r.resources for r in reports)
@@ -278,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "stacks": len(reports), "resources": total, "seconds": round(elapsed, 2), "failed": failed,
         "per_stack": {r.stack: {"resources": r.resources, "manifests": r.manifests, "seconds": round(r.seconds, 3),
-                                "errors": r.errors + r.schema_errors, "not_validated": r.not_validated} for r in reports},
+                                "cached": r.cached, "errors": r.errors + r.schema_errors, "not_validated": r.not_validated} for r in reports},
     }
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
     if not_validated:
