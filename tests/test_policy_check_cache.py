@@ -96,6 +96,6 @@ def test_a_fully_cached_run_does_not_start_the_pack_and_prints_the_same(tmp_path
     strip = (lambda text: [line.split(" (")[0] for line in text.splitlines()])
     assert cold.returncode == warm.returncode == 1
     assert strip(cold.stdout) == strip(warm.stdout)
-    assert "[MANDATORY] deny-privileged-containers web" in warm.stdout
+    assert "[MANDATORY] deny-privileged-containers: 1 - apps/web" in warm.stdout
     uncached = run("--no-cache")
     assert strip(uncached.stdout) == strip(cold.stdout)
