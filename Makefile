@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACKS ?=
 BASE ?= origin/main
 
-.PHONY: venv synth synth-only policy-check test affected import-plan bench clean
+.PHONY: venv synth synth-only policy-check test snapshots affected import-plan bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
@@ -27,6 +27,10 @@ policy-check: venv
 
 test: venv
 	$(PY) -m pytest -q
+
+# Regenerate tests/snapshots/<stack>/ from a fresh synth after an intended change; commit the diff.
+snapshots: synth-only
+	$(PY) -m tools.snapshot update $(if $(STACKS),--stacks $(STACKS))
 
 affected: venv
 	@$(PY) -m tools.ops.affected --base $(BASE)
