@@ -11,9 +11,9 @@ import pytest
 
 from components.ingress import IngressArgs, dns_records
 from components.settings import ClusterSettings
+from upstream_inventory import INVENTORY, needs_inventory
 
 STACK_DIR = Path(__file__).resolve().parents[2] / "stacks" / "cloudflared"
-INVENTORY = STACK_DIR.parents[2] / "shared" / "upstream" / "inventory.json"
 DNS = "cloudflare:index/dnsRecord:DnsRecord"
 ROUTE = "cloudflare:index/workersRoute:WorkersRoute"
 SETTINGS = ClusterSettings()
@@ -109,7 +109,7 @@ def test_mail_records(synth_stack):
             assert "priority" not in record, f"{logical}: priority only applies to MX"
 
 
-@pytest.mark.skipif(not INVENTORY.is_file(), reason="upstream inventory not present in this clone")
+@needs_inventory
 def test_every_literal_upstream_record_has_its_counterpart(synth_stack):
     upstream = json.loads(INVENTORY.read_text())["stacks"]["cloudflared"]["cloudflare_records"]
     ported = list(_records(synth_stack("cloudflared")).values())

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from components import constants as c
+from upstream_inventory import INVENTORY, needs_inventory
 
 REPO = Path(__file__).resolve().parents[2]
-INVENTORY = REPO.parent / "shared" / "upstream" / "inventory.json"
 PORTED = sorted(p.parent.name for p in (REPO / "stacks").glob("*/Pulumi.yaml"))
 
-pytestmark = pytest.mark.skipif(not INVENTORY.is_file(), reason="upstream inventory not present in this clone")
+pytestmark = needs_inventory
 
 
 def _inventory() -> dict:
