@@ -2,6 +2,8 @@
 PYTHON_VERSION ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# checkov's pins conflict with the SDKs' (requirements-checkov.txt says which), so it has its own venv.
+CHECKOV_VENV := .venv-checkov
 STACKS ?=
 BASE ?= origin/main
 
@@ -14,7 +16,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-venv: $(VENV)/.installed
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_VERSION) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 
 # Offline synth of the fleet under Pulumi's mock runtime + schema check + policy pack.
 synth: synth-only policy-check
