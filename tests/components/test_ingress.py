@@ -169,6 +169,21 @@ def test_component_creates_ingress_middlewares_and_records(run_mocked):
                             "blog-external-service"])
 
 
+def test_sablier_middleware_spec_in_full(run_mocked):
+    # Monitoring probes must not wake a parked app: the user-agent list is part of the contract.
+    recorded = run_mocked(lambda: IngressFactory("dashy", args(namespace="dashy", auth="none", sablier=Sablier())))
+    middleware = recorded.k8s("Middleware", "sablier-dashy").inputs
+    assert middleware["metadata"] == {"name": "sablier-dashy", "namespace": "dashy"}
+    assert middleware["spec"] == {"plugin": {"sablier": {
+        "dynamic": {"displayName": "dashy", "refreshFrequency": "5s", "showDetails": True, "theme": "ghost"},
+        "failOpen": True,
+        "group": "dashy",
+        "ignoreUserAgent": ["(?i)uptime-?kuma", "(?i)blackbox", "Go-http-client"],
+        "sablierUrl": "http://sablier.sablier.svc.cluster.local:10000",
+        "sessionDuration": "3h",
+    }}}
+
+
 def test_on_cluster_takes_the_cluster_facts_from_settings():
     from components.settings import ClusterSettings
 
