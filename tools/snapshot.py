@@ -13,8 +13,8 @@ diff is reviewed with the code.
 
 Masked, so the committed files hold no secret material: values Pulumi marks secret (the
 synth writes them as "[secret]") and every value of a Kubernetes Secret's `data` and
-`stringData`. Preview-time unknowns (generated passwords, ids) are "[unknown]", which is
-stable from run to run.
+`stringData`. Values known only after an apply (other resources' ids, generated values)
+are "[unknown]" under the preview-mode synth, which keeps the files stable from run to run.
 """
 
 from __future__ import annotations
