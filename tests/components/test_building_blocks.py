@@ -154,3 +154,12 @@ def test_random_password_ignores_generation_parameters(run_mocked):
         "minSpecial", "minUpper", "minLower", "minNumeric", "overrideSpecial"]
     with pytest.raises(ArgumentError, match="length"):
         random_password("x", length=0)
+
+
+def test_random_password_defaults_to_special_characters(run_mocked):
+    from components.random_secret import random_password
+
+    recorded = run_mocked(lambda: random_password("api-key", length=32))
+    password = recorded.one("random:index/randomPassword:RandomPassword")
+    assert (password.inputs["length"], password.inputs["special"]) == (32, True)
+    assert password.custom and password.options["protect"] is False
