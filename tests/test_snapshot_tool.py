@@ -188,3 +188,18 @@ def test_cli_update_then_check_round_trip(tmp_path, fleet_dir):
     assert out.returncode == 1
     assert "blog: Namespace_website-namespace.yaml (kubernetes:core/v1:Namespace website-namespace)" in out.stdout
     assert "options.protect: false -> true" in out.stdout and "run `make snapshots`" in out.stdout
+
+
+def test_long_lists_report_the_entries_that_went():
+    urns = [f"urn:pulumi:prod::demo::kubernetes:core/v1:ConfigMap::config-{i}" for i in range(3)]
+    assert snapshot.field_diff({"dependsOn": urns}, {"dependsOn": urns[:1] + urns[2:]}) == [
+        'dependsOn: removed "urn:pulumi:prod::demo::kubernetes:core/v1:ConfigMap::config-1"']
+
+
+def test_long_strings_show_where_they_differ():
+    chain = ",".join(f"traefik-{n}@kubernetescrd" for n in ("real-ip", "retry", "error-pages", "rate-limit",
+                                                            "csp-headers", "x402", "compress", "crowdsec"))
+    [line] = snapshot.field_diff({"m": chain}, {"m": chain.replace("rate-limit", "ratelimit")})
+    old, new = line.removeprefix("m: ").split(" -> ")
+    assert "traefik-rate-limit@" in old and "traefik-ratelimit@" in new
+    assert old.startswith('"...') and len(old) < len(chain)

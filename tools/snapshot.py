@@ -178,9 +178,9 @@ def _label(item: Any, index: int) -> str:
     return f"[{index}]"
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, limit: int = 100) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return text if len(text) <= 100 else text[:97] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def field_diff(old: Any, new: Any, path: str = "") -> list[str]:
@@ -218,10 +218,36 @@ def field_diff(old: Any, new: Any, path: str = "") -> list[str]:
             for i, (a, b) in enumerate(zip(old, new)):
                 out += field_diff(a, b, f"{path}[{i}]")
             return out
+        scalars = all(isinstance(v, str) for v in old + new)
+        if scalars and len(set(old)) == len(old) and len(set(new)) == len(new) and (
+                len(_short(old, 10**6)) > 100 or len(_short(new, 10**6)) > 100):
+            # Lists too long to print whole (dependsOn URNs): which entries went and came.
+            gone, came = [v for v in old if v not in new], [v for v in new if v not in old]
+            return ([f"{path}: removed {_short(v, 300)}" for v in gone]
+                    + [f"{path}: added {_short(v, 300)}" for v in came])
         return [f"{path}: {_short(old)} -> {_short(new)}"]
+    if isinstance(old, str) and isinstance(new, str) and len(old) + len(new) > 200:
+        return [f"{path}: {_around(old, new)}"]
     if old != new or type(old) is not type(new):
         return [f"{path}: {_short(old)} -> {_short(new)}"]
     return []
+
+
+def _around(old: str, new: str, width: int = 60) -> str:
+    """Two long strings (scripts, middleware chains): the stretch where they first differ."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    lo = max(0, start - width)
+
+    def piece(text: str) -> str:
+        hi = min(len(text), len(text) - end + width)
+        return ("..." if lo else "") + json.dumps(text[lo:hi], ensure_ascii=False)[1:-1] + ("..." if hi < len(text) else "")
+
+    return f'"{piece(old)}" -> "{piece(new)}"'
 
 
 @dataclass
