@@ -2,10 +2,12 @@
 PYTHON_VERSION ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# checkov's pins conflict with the SDKs' (requirements-checkov.txt says which), so it has its own venv.
+CHECKOV_VENV := .venv-checkov
 STACKS ?=
 BASE ?= origin/main
 
-.PHONY: venv synth synth-only policy-check test affected import-plan bench clean
+.PHONY: venv synth synth-only policy-check test snapshots affected import-plan bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
@@ -14,7 +16,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-venv: $(VENV)/.installed
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_VERSION) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+venv: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 
 # Offline synth of the fleet under Pulumi's mock runtime + schema check + policy pack.
 # Incremental: only stacks a change affects are redone (docs/performance.md); NOCACHE=1 redoes all.
@@ -28,6 +35,10 @@ policy-check: venv
 
 test: venv
 	$(PY) -m pytest -q
+
+# Regenerate tests/snapshots/<stack>/ from a fresh synth after an intended change; commit the diff.
+snapshots: synth-only
+	$(PY) -m tools.snapshot update $(if $(STACKS),--stacks $(STACKS))
 
 affected: venv
 	@$(PY) -m tools.ops.affected --base $(BASE)

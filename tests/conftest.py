@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from tools.synth.mockrt import ProgramResult, Registration, run_callable  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import upstream_inventory  # noqa: E402
 
 
 @dataclass
@@ -98,3 +102,19 @@ def synth_stack(fleet_dir) -> Callable[[str], SynthStack]:
         return SynthStack(name, document, fleet_dir / name / "manifests")
 
     return _load
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under INFRA_REQUIRE_SHARED=1 (.ci/run), a skip for want of ../shared fails where ../shared exists."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or os.environ.get(upstream_inventory.REQUIRE_ENV) != "1":
+        return
+    if not upstream_inventory.SHARED.is_dir():
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if upstream_inventory.SKIP_PREFIX in reason:
+        report.outcome = "failed"
+        report.longrepr = (f"{upstream_inventory.SHARED} exists but this test skipped ({reason}); "
+                           f"{upstream_inventory.REQUIRE_ENV}=1 makes that a failure")

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components import constants as c
 from components.anubis import AnubisArgs, AnubisInstance, render_policy
 from components.errors import ArgumentError
 from components.helm import HelmRelease, HelmReleaseArgs
@@ -33,11 +32,11 @@ def test_nfs_volume_pv_and_claim(run_mocked):
 
 
 def test_namespace_has_tier_and_is_protected(run_mocked):
-    recorded = run_mocked(lambda: Namespace("app", NamespaceArgs(tier=c.TIER_AUX, labels={"keel.sh/enrolled": "true"})))
+    recorded = run_mocked(lambda: Namespace("app", NamespaceArgs(tier="4-aux", labels={"keel.sh/enrolled": "true"})))
     ns = recorded.k8s("Namespace", "app")
     assert ns.inputs["metadata"]["labels"] == {"keel.sh/enrolled": "true", "tier": "4-aux"}
     assert ns.options["protect"] is True
-    assert ns.options["ignoreChanges"] == [c.IGNORE_GOLDILOCKS_LABEL]
+    assert ns.options["ignoreChanges"] == ["metadata.labels[\"goldilocks.fairwinds.com/vpa-update-mode\"]"]
 
 
 def test_helm_release_defaults(run_mocked):
@@ -104,7 +103,7 @@ def test_bad_inputs(build, argument):
 
 
 def test_ignore_change_presets():
-    assert deployment_ignore_changes() == [c.IGNORE_KYVERNO_DNS_CONFIG]
+    assert deployment_ignore_changes() == ["spec.template.spec.dnsConfig"]
     keel = deployment_ignore_changes(keel=True, sablier=True)
     assert "spec.template.spec.containers[0].image" in keel and keel[-1] == "spec.replicas"
     assert 'metadata.annotations["keel.sh/policy"]' in keel
@@ -144,11 +143,23 @@ def test_tls_material_missing_files(run_mocked, tmp_path: Path):
 
 
 def test_random_password_ignores_generation_parameters(run_mocked):
-    from components.random_secret import GENERATION_FIELDS, random_password
+    from components.random_secret import random_password
 
     recorded = run_mocked(lambda: random_password("secret-key", length=128, special=False))
     password = recorded.one("random:index/randomPassword:RandomPassword")
     assert password.inputs["length"] == 128 and password.inputs["special"] is False
-    assert password.options["ignoreChanges"] == list(GENERATION_FIELDS)
+    # Any of these, differing from what the import recorded, would rotate the password.
+    assert password.options["ignoreChanges"] == [
+        "length", "special", "upper", "lower", "numeric", "number",
+        "minSpecial", "minUpper", "minLower", "minNumeric", "overrideSpecial"]
     with pytest.raises(ArgumentError, match="length"):
         random_password("x", length=0)
+
+
+def test_random_password_defaults_to_special_characters(run_mocked):
+    from components.random_secret import random_password
+
+    recorded = run_mocked(lambda: random_password("api-key", length=32))
+    password = recorded.one("random:index/randomPassword:RandomPassword")
+    assert (password.inputs["length"], password.inputs["special"]) == (32, True)
+    assert password.custom and password.options["protect"] is False

@@ -5,7 +5,6 @@ import hashlib
 import pytest
 
 from components.db_bootstrap import (
-    VAULT_ROTATED_PASSWORD,
     MysqlUser,
     MysqlUserArgs,
     PostgresDatabase,
@@ -22,7 +21,8 @@ def test_postgres_sql_creates_only_when_absent_and_regrants():
     sql = postgres_bootstrap_sql(PostgresDatabaseArgs(owner="tripit"))
     lines = sql.splitlines()
     assert lines[0] == "\\set ON_ERROR_STOP on"
-    assert f"CREATE ROLE tripit WITH LOGIN PASSWORD ''{VAULT_ROTATED_PASSWORD}''" in lines[1]
+    # Vault's static role rotates this placeholder as soon as the role exists.
+    assert "CREATE ROLE tripit WITH LOGIN PASSWORD ''changeme-vault-will-rotate''" in lines[1]
     assert "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tripit') \\gexec" in lines[1]
     assert "CREATE DATABASE tripit OWNER tripit" in lines[2] and lines[2].endswith("\\gexec")
     assert lines[3] == "GRANT ALL PRIVILEGES ON DATABASE tripit TO tripit;"
@@ -45,7 +45,14 @@ def test_postgres_command_runs_in_the_current_primary(run_mocked):
     cmd = recorded.one(COMMAND, "pg-tasks-bootstrap")
     assert "kubectl get clusters.postgresql.cnpg.io -n dbaas pg-cluster" in cmd.inputs["create"]
     assert '-c postgres -- psql -U postgres' in cmd.inputs["create"]
-    assert cmd.inputs["stdin"] == postgres_bootstrap_sql(PostgresDatabaseArgs(owner="tasks"))
+    assert cmd.inputs["stdin"] == (
+        "\\set ON_ERROR_STOP on\n"
+        "SELECT 'CREATE ROLE tasks WITH LOGIN PASSWORD ''changeme-vault-will-rotate''' "
+        "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'tasks') \\gexec\n"
+        "SELECT 'CREATE DATABASE tasks OWNER tasks' "
+        "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = 'tasks') \\gexec\n"
+        "GRANT ALL PRIVILEGES ON DATABASE tasks TO tasks;\n"
+    )
     assert cmd.inputs["triggers"] == ["tasks", "tasks", ""]
     assert "delete" not in cmd.inputs, "removing the component must not drop a database"
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from components import constants as c
 from components.errors import ArgumentError
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey, external_secret_spec, reload_on_change
 
@@ -32,7 +31,7 @@ def test_data_spec_with_target_and_template():
     assert "dataFrom" not in spec
 
 
-@pytest.mark.parametrize("force, expected", [(True, {c.PATCH_FORCE_ANNOTATION: "true"}), (False, None)])
+@pytest.mark.parametrize("force, expected", [(True, {"pulumi.com/patchForce": "true"}), (False, None)])
 def test_resource_is_v1_and_forces_conflicts_by_default(run_mocked, force, expected):
     recorded = run_mocked(lambda: ExternalSecret("s", ExternalSecretArgs(namespace="n", extract=["p"], force_conflicts=force)))
     es = recorded.k8s("ExternalSecret", "s")

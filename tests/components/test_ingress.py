@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from components import constants as c
 from components.errors import ArgumentError
 from components.ingress import (
     IngressArgs, IngressFactory, Sablier, dns_records, ingress_annotations, middleware_chain, parse_body_size,
@@ -21,14 +20,14 @@ def args(**overrides) -> IngressArgs:
     return IngressArgs(**{**base, **overrides})
 
 
-BASE = [c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_RATE_LIMIT, c.MW_CSP_HEADERS]
+BASE = ["traefik-retry@kubernetescrd", "traefik-error-pages@kubernetescrd", "traefik-rate-limit@kubernetescrd", "traefik-csp-headers@kubernetescrd"]
 
 
 @pytest.mark.parametrize("auth, expected_tail", [
-    ("required", [c.MW_FORWARD_AUTH]),
-    ("public", [c.MW_FORWARD_AUTH_PUBLIC]),
-    ("app", [c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS]),
-    ("none", [c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS]),
+    ("required", ["traefik-authentik-forward-auth@kubernetescrd"]),
+    ("public", ["traefik-authentik-forward-auth-public@kubernetescrd"]),
+    ("app", ["traefik-ai-bot-block@kubernetescrd", "traefik-anti-ai-headers@kubernetescrd"]),
+    ("none", ["traefik-ai-bot-block@kubernetescrd", "traefik-anti-ai-headers@kubernetescrd"]),
 ])
 def test_chain_per_auth_mode(auth, expected_tail):
     assert middleware_chain("svc", args(auth=auth)) == BASE + expected_tail
@@ -38,11 +37,11 @@ def test_full_chain_order_with_every_option():
     chain = middleware_chain("web", args(
         auth="required", service_name="anubis-web", anti_ai_scraping=True, allow_local_access_only=True,
         sablier=Sablier(), custom_content_security_policy="default-src 'self'", max_body_size="5g",
-        extra_middlewares=["traefik-home-lans-only@kubernetescrd", c.MW_RETRY],
+        extra_middlewares=["traefik-home-lans-only@kubernetescrd", "traefik-retry@kubernetescrd"],
     ))
     assert chain == [
-        c.MW_REAL_IP, c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_RATE_LIMIT, c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS,
-        c.MW_FORWARD_AUTH, c.MW_LOCAL_ONLY, "apps-sablier-web@kubernetescrd", "apps-custom-csp-web@kubernetescrd",
+        "traefik-real-ip@kubernetescrd", "traefik-retry@kubernetescrd", "traefik-error-pages@kubernetescrd", "traefik-rate-limit@kubernetescrd", "traefik-ai-bot-block@kubernetescrd", "traefik-anti-ai-headers@kubernetescrd",
+        "traefik-authentik-forward-auth@kubernetescrd", "traefik-local-only@kubernetescrd", "apps-sablier-web@kubernetescrd", "apps-custom-csp-web@kubernetescrd",
         "apps-buffering-web@kubernetescrd", "traefik-home-lans-only@kubernetescrd",
     ]
 
@@ -50,25 +49,25 @@ def test_full_chain_order_with_every_option():
 def test_rate_limit_skip_and_anti_ai_override():
     chain = middleware_chain("svc", args(auth="none", skip_default_rate_limit=True, anti_ai_scraping=False,
                                          extra_middlewares=["traefik-svc-rate-limit@kubernetescrd"]))
-    assert chain == [c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_CSP_HEADERS, "traefik-svc-rate-limit@kubernetescrd"]
+    assert chain == ["traefik-retry@kubernetescrd", "traefik-error-pages@kubernetescrd", "traefik-csp-headers@kubernetescrd", "traefik-svc-rate-limit@kubernetescrd"]
 
 
 def test_required_annotations_carry_groups_and_posture():
     ann = ingress_annotations("grafana", args(namespace="monitoring", allowed_groups=["A", "B"], dns_type="internal"))
-    assert ann[c.ALLOWED_GROUPS_ANNOTATION] == "A,B"
-    assert ann[c.AUTH_ANNOTATION] == "required"
-    assert c.AUTH_REASON_ANNOTATION not in ann
+    assert ann["authentik.viktorbarzin.me/allowed-groups"] == "A,B"
+    assert ann["infra.viktorbarzin.me/auth"] == "required"
+    assert "infra.viktorbarzin.me/auth-reason" not in ann
     assert ann["gethomepage.dev/group"] == "Infrastructure"
     assert ann["gethomepage.dev/href"] == "https://grafana.viktorbarzin.me"
-    assert ann[c.DNS_TYPE_ANNOTATION] == "internal"
-    assert c.EXTERNAL_MONITOR_ANNOTATION not in ann  # internal records are not reachable from outside
+    assert ann["cloudflare.viktorbarzin.me/dns-type"] == "internal"
+    assert "uptime.viktorbarzin.me/external-monitor" not in ann  # internal records are not reachable from outside
 
 
 @pytest.mark.parametrize("auth", ["app", "none", "public"])
 def test_non_required_modes_have_no_allowed_groups(auth):
     ann = ingress_annotations("x", args(auth=auth))
-    assert c.ALLOWED_GROUPS_ANNOTATION not in ann
-    assert ann[c.AUTH_ANNOTATION] == auth
+    assert "authentik.viktorbarzin.me/allowed-groups" not in ann
+    assert ann["infra.viktorbarzin.me/auth"] == auth
 
 
 def test_extra_annotations_override_homepage_defaults_and_homepage_can_be_off():
@@ -78,12 +77,12 @@ def test_extra_annotations_override_homepage_defaults_and_homepage_can_be_off():
 
 
 @pytest.mark.parametrize("dns_type, monitor, expected", [
-    ("proxied", None, {c.EXTERNAL_MONITOR_ANNOTATION: "true"}),
-    ("non-proxied", None, {c.EXTERNAL_MONITOR_ANNOTATION: "true"}),
+    ("proxied", None, {"uptime.viktorbarzin.me/external-monitor": "true"}),
+    ("non-proxied", None, {"uptime.viktorbarzin.me/external-monitor": "true"}),
     ("internal", None, {}),
     ("none", None, {}),
-    ("none", False, {c.EXTERNAL_MONITOR_ANNOTATION: "false"}),
-    ("internal", True, {c.EXTERNAL_MONITOR_ANNOTATION: "true"}),
+    ("none", False, {"uptime.viktorbarzin.me/external-monitor": "false"}),
+    ("internal", True, {"uptime.viktorbarzin.me/external-monitor": "true"}),
 ])
 def test_external_monitor_follows_dns_type(dns_type, monitor, expected):
     ann = ingress_annotations("x", args(dns_type=dns_type, external_monitor=monitor))
@@ -169,6 +168,21 @@ def test_component_creates_ingress_middlewares_and_records(run_mocked):
     names = sorted(r.name for r in recorded.resources)
     assert names == sorted(["blog", "blog-ingress", "blog-buffering", "blog-sablier", "blog-dns-proxied",
                             "blog-external-service"])
+
+
+def test_sablier_middleware_spec_in_full(run_mocked):
+    # Monitoring probes must not wake a parked app: the user-agent list is part of the contract.
+    recorded = run_mocked(lambda: IngressFactory("dashy", args(namespace="dashy", auth="none", sablier=Sablier())))
+    middleware = recorded.k8s("Middleware", "sablier-dashy").inputs
+    assert middleware["metadata"] == {"name": "sablier-dashy", "namespace": "dashy"}
+    assert middleware["spec"] == {"plugin": {"sablier": {
+        "dynamic": {"displayName": "dashy", "refreshFrequency": "5s", "showDetails": True, "theme": "ghost"},
+        "failOpen": True,
+        "group": "dashy",
+        "ignoreUserAgent": ["(?i)uptime-?kuma", "(?i)blackbox", "Go-http-client"],
+        "sablierUrl": "http://sablier.sablier.svc.cluster.local:10000",
+        "sessionDuration": "3h",
+    }}}
 
 
 def test_on_cluster_takes_the_cluster_facts_from_settings():

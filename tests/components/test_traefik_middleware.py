@@ -4,7 +4,6 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from components import constants as c
 from components.errors import ArgumentError
 from components.traefik_middleware import (
     AUTHENTIK_RESPONSE_HEADERS, TraefikMiddleware, TraefikMiddlewareArgs, errors_spec, forward_auth_spec,
@@ -13,8 +12,8 @@ from components.traefik_middleware import (
 
 
 def test_reference_matches_the_constants_form():
-    assert middleware_reference("traefik", "retry") == c.MW_RETRY
-    assert middleware_reference("traefik", "authentik-forward-auth") == c.MW_FORWARD_AUTH
+    assert middleware_reference("traefik", "retry") == "traefik-retry@kubernetescrd"
+    assert middleware_reference("traefik", "authentik-forward-auth") == "traefik-authentik-forward-auth@kubernetescrd"
 
 
 def test_spec_helpers_shape():
@@ -27,7 +26,7 @@ def test_spec_helpers_shape():
         "status": ["500-504"], "service": {"name": "e", "namespace": "n", "port": 8080}, "query": "/{status}"}}
 
 
-@pytest.mark.parametrize("force, expected", [(True, {c.PATCH_FORCE_ANNOTATION: "true"}), (False, None)])
+@pytest.mark.parametrize("force, expected", [(True, {"pulumi.com/patchForce": "true"}), (False, None)])
 def test_resource_shape(run_mocked, force, expected):
     recorded = run_mocked(lambda: TraefikMiddleware("retry", TraefikMiddlewareArgs(
         namespace="traefik", spec={"retry": {"attempts": 2}}, force_conflicts=force)))

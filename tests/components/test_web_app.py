@@ -2,7 +2,6 @@
 
 import pytest
 
-from components import constants as c
 from components.errors import ArgumentError
 from components.web_app import WebApp, WebAppArgs
 
@@ -22,14 +21,14 @@ def test_defaults_select_on_app_and_create_no_service(run_mocked):
     assert spec["replicas"] == 1 and "strategy" not in spec
     assert deployment.inputs["metadata"]["labels"] == {"app": "web"}
     assert "annotations" not in deployment.inputs["metadata"]
-    assert deployment.options["ignoreChanges"] == [c.IGNORE_KYVERNO_DNS_CONFIG]
+    assert deployment.options["ignoreChanges"] == ["spec.template.spec.dnsConfig"]
     assert deployment.name == "web-deployment" and deployment.parent.endswith("homelab:k8s:WebApp::web")
     assert not recorded.of_type("kubernetes:core/v1:Service")
 
 
 def test_keel_sablier_tier_and_service(run_mocked):
     recorded = run_mocked(lambda: WebApp("tandoor", app_args(
-        tier=c.TIER_AUX, keel=True, sablier_group="tandoor", strategy="Recreate",
+        tier="4-aux", keel=True, sablier_group="tandoor", strategy="Recreate",
         annotations={"reloader.stakater.com/auto": "true"}, pod_annotations={"a": "b"},
         volumes=[{"name": "data", "empty_dir": {}}], pod_spec={"node_selector": {"gpu": "true"}},
         service_ports=[{"port": 80, "target_port": 8080}],
@@ -72,7 +71,7 @@ def test_service_without_labels_and_with_controller_owned_paths(run_mocked):
     service = recorded.k8s("Service", "turn")
     assert "labels" not in service.inputs["metadata"]
     assert service.options["ignoreChanges"] == [pool]
-    assert recorded.k8s("Deployment", "turn").options["ignoreChanges"] == [c.IGNORE_KYVERNO_DNS_CONFIG]
+    assert recorded.k8s("Deployment", "turn").options["ignoreChanges"] == ["spec.template.spec.dnsConfig"]
 
 
 BAD = [
@@ -106,4 +105,4 @@ def test_bad_inputs(overrides, argument):
 def test_keel_marker_only_for_unpinned_images(run_mocked, image, marked):
     recorded = run_mocked(lambda: WebApp("w", app_args(keel=True, containers=[{"name": "w", "image": image}])))
     annotations = recorded.k8s("Deployment", "w").inputs["metadata"].get("annotations", {})
-    assert (annotations.get(c.IMAGE_POLICY_ANNOTATION) == c.IMAGE_POLICY_KEEL) is marked
+    assert (annotations.get("infra.viktorbarzin.me/image-policy") == "keel") is marked

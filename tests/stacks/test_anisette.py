@@ -1,17 +1,16 @@
 """anisette: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_lan_only_on_the_lan_domain(synth_stack):
     stack = synth_stack("anisette")
     ingress = stack.k8s("Ingress", "anisette", "anisette")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_LOCAL_ONLY in chain and c.MW_FORWARD_AUTH not in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-local-only@kubernetescrd" in chain and "traefik-authentik-forward-auth@kubernetescrd" not in chain
     assert annotations["gethomepage.dev/enabled"] == "false"
-    assert c.DNS_TYPE_ANNOTATION not in annotations
+    assert "cloudflare.viktorbarzin.me/dns-type" not in annotations
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "anisette.viktorbarzin.lan"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "anisette", "port": {"number": 80}}

@@ -72,7 +72,7 @@ def test_pgbouncer_pools_towards_dbaas_without_leaking_the_password(stack):
     [container] = spec["template"]["spec"]["containers"]
     assert container["image"] == "edoburu/pgbouncer:latest" and container["ports"] == [{"containerPort": 6432}]
     assert container["env"][0]["name"] == "DATABASES_AUTHENTIK" and container["env"][0]["value"] == "[secret]"
-    assert c.IGNORE_KYVERNO_DNS_CONFIG in deployment["options"]["ignoreChanges"]
+    assert "spec.template.spec.dnsConfig" in deployment["options"]["ignoreChanges"]
     assert "spec.template.spec.containers[0].image" in deployment["options"]["ignoreChanges"]
     assert stack.k8s("ConfigMap", "pgbouncer-config", NS)["inputs"]["data"] == {"pgbouncer.ini": "[secret]"}
     assert stack.k8s("PodDisruptionBudget", "pgbouncer", NS)["inputs"]["spec"]["minAvailable"] == 2
@@ -100,8 +100,8 @@ def test_pgbouncer_ini_carries_the_pool_settings():
 def test_ingresses_stay_outside_forward_auth(stack, name, host, path, service, port):
     ingress = stack.k8s("Ingress", name, NS)["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert c.MW_FORWARD_AUTH not in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION]
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in annotations["traefik.ingress.kubernetes.io/router.middlewares"]
     [rule] = ingress["spec"]["rules"]
     [route] = rule["http"]["paths"]
     assert (rule["host"], route["path"]) == (host, path)
@@ -110,9 +110,9 @@ def test_ingresses_stay_outside_forward_auth(stack, name, host, path, service, p
 
 def test_static_ingress_uses_the_cache_headers_middleware(stack):
     middlewares = stack.k8s("Ingress", "authentik-static", NS)["inputs"]["metadata"]["annotations"][
-        c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert middlewares[-2:] == ["authentik-static-cache-headers@kubernetescrd", c.MW_AUTHENTIK_RATE_LIMIT]
-    assert c.MW_RATE_LIMIT not in middlewares
+        "traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert middlewares[-2:] == ["authentik-static-cache-headers@kubernetescrd", "traefik-authentik-rate-limit@kubernetescrd"]
+    assert "traefik-rate-limit@kubernetescrd" not in middlewares
     headers = stack.k8s("Middleware", "static-cache-headers", NS)["inputs"]["spec"]["headers"]
     assert headers == {"customResponseHeaders": {"Cache-Control": "public, max-age=31536000, immutable"}}
 
@@ -178,13 +178,13 @@ def test_expressions_without_upstream_text_are_placeholders(stack):
 # --- the forward-auth table ---------------------------------------------------------------------
 
 def _ingress(hosts, middlewares, groups=None):
-    annotations = {c.ROUTER_MIDDLEWARES_ANNOTATION: middlewares}
+    annotations = {"traefik.ingress.kubernetes.io/router.middlewares": middlewares}
     if groups is not None:
-        annotations[c.ALLOWED_GROUPS_ANNOTATION] = groups
+        annotations["authentik.viktorbarzin.me/allowed-groups"] = groups
     return {"metadata": {"annotations": annotations}, "spec": {"rules": [{"host": h} for h in hosts]}}
 
 
-FA = f"{c.MW_RETRY},{c.MW_FORWARD_AUTH}"
+FA = "traefik-retry@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd"
 
 
 @pytest.mark.parametrize("ingresses, expected", [
@@ -192,8 +192,8 @@ FA = f"{c.MW_RETRY},{c.MW_FORWARD_AUTH}"
                  {"a.example": ["T3 Users", "Home Server Admins"]}, id="annotated"),
     pytest.param([_ingress(["b.example"], FA)], {"b.example": ["Home Server Admins"]}, id="missing-annotation"),
     pytest.param([_ingress(["c.example"], FA, "")], {"c.example": []}, id="empty-annotation-denies"),
-    pytest.param([_ingress(["d.example"], c.MW_FORWARD_AUTH_PUBLIC, "X")], {}, id="public-tier-ignored"),
-    pytest.param([_ingress(["e.example"], c.MW_RETRY, "X")], {}, id="no-forward-auth"),
+    pytest.param([_ingress(["d.example"], "traefik-authentik-forward-auth-public@kubernetescrd", "X")], {}, id="public-tier-ignored"),
+    pytest.param([_ingress(["e.example"], "traefik-retry@kubernetescrd", "X")], {}, id="no-forward-auth"),
     pytest.param([_ingress(["f.example"], FA, "A,B"), _ingress(["f.example"], FA, "B,C")],
                  {"f.example": ["A", "B", "C"]}, id="carve-outs-union"),
     pytest.param([_ingress(["", "g.example"], FA, "A")], {"g.example": ["A"]}, id="hostless-rule-skipped"),

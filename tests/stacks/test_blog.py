@@ -1,17 +1,16 @@
 """blog: the objects an outage would be about (the zone apex)."""
 
-from components import constants as c
 
 
 def test_apex_ingress_goes_through_anubis(synth_stack):
     stack = synth_stack("blog")
     ingress = stack.k8s("Ingress", "blog", "website")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[0] == c.MW_REAL_IP and chain[-1] == "traefik-x402@kubernetescrd"
-    assert c.MW_AI_BOT_BLOCK not in chain and c.MW_FORWARD_AUTH not in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[0] == "traefik-real-ip@kubernetescrd" and chain[-1] == "traefik-x402@kubernetescrd"
+    assert "traefik-ai-bot-block@kubernetescrd" not in chain and "traefik-authentik-forward-auth@kubernetescrd" not in chain
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "anubis-blog", "port": {"number": 8080}}
@@ -30,8 +29,8 @@ def test_net_diag_script_bypasses_anubis(synth_stack):
     stack = synth_stack("blog")
     ingress = stack.k8s("Ingress", "blog-net-diag", "website")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert c.DNS_TYPE_ANNOTATION not in annotations and "gethomepage.dev/enabled" not in annotations
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert "cloudflare.viktorbarzin.me/dns-type" not in annotations and "gethomepage.dev/enabled" not in annotations
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "viktorbarzin.me"
     assert rule["http"]["paths"][0]["path"] == "/net-diag.sh"

@@ -1,16 +1,15 @@
 """changedetection: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_behind_authentik_with_homepage_widget(synth_stack):
     stack = synth_stack("changedetection")
     ingress = stack.k8s("Ingress", "changedetection", "changedetection")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == "Home Server Admins"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["authentik.viktorbarzin.me/allowed-groups"] == "Home Server Admins"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert annotations["gethomepage.dev/widget.type"] == "changedetectionio"
     # The widget API key comes from the ESO-synced Secret and never appears in plain text.
     assert annotations["gethomepage.dev/widget.key"] == "[secret]"

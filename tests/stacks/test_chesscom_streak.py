@@ -1,6 +1,5 @@
 """chesscom-streak: the schedule window, the image and what lets it reach Chrome."""
 
-from components import constants as c
 
 
 def test_cronjob_runs_hourly_through_the_sofia_midday_window(synth_stack):
@@ -11,7 +10,7 @@ def test_cronjob_runs_hourly_through_the_sofia_midday_window(synth_stack):
     assert spec["concurrencyPolicy"] == "Forbid" and spec["startingDeadlineSeconds"] == 600
     job = spec["jobTemplate"]["spec"]
     assert (job["backoffLimit"], job["activeDeadlineSeconds"], job["ttlSecondsAfterFinished"]) == (2, 2700, 86400)
-    assert cronjob["options"]["ignoreChanges"] == [c.IGNORE_CRONJOB_KYVERNO_DNS_CONFIG]
+    assert cronjob["options"]["ignoreChanges"] == ["spec.jobTemplate.spec.template.spec.dnsConfig"]
 
 
 def test_container_image_env_and_hardening(synth_stack):
@@ -35,4 +34,4 @@ def test_container_image_env_and_hardening(synth_stack):
 
 def test_namespace_is_a_chrome_service_client(synth_stack):
     labels = synth_stack("chesscom-streak").k8s("Namespace", "chesscom-streak")["inputs"]["metadata"]["labels"]
-    assert labels == {"name": "chesscom-streak", "chrome-service.viktorbarzin.me/client": "true", "tier": c.TIER_AUX}
+    assert labels == {"name": "chesscom-streak", "chrome-service.viktorbarzin.me/client": "true", "tier": "4-aux"}

@@ -1,15 +1,14 @@
 """city-guesser: Authentik then Sablier on the ingress, a parkable Deployment behind it."""
 
-from components import constants as c
 
 
 def test_ingress_requires_auth_and_wakes_sablier_last(synth_stack):
     stack = synth_stack("city-guesser")
     ingress = stack.k8s("Ingress", "city-guesser", "city-guesser")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain.index(c.MW_FORWARD_AUTH) < chain.index("city-guesser-sablier-city-guesser@kubernetescrd") == len(chain) - 1
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain.index("traefik-authentik-forward-auth@kubernetescrd") < chain.index("city-guesser-sablier-city-guesser@kubernetescrd") == len(chain) - 1
     assert ingress["spec"]["rules"][0]["host"] == "city-guesser.viktorbarzin.me"
     middleware = stack.k8s("Middleware", "sablier-city-guesser", "city-guesser")["inputs"]
     assert middleware["spec"]["plugin"]["sablier"]["group"] == "city-guesser"
@@ -20,7 +19,7 @@ def test_deployment_is_sablier_enrolled_and_keel_rolled(synth_stack):
     deployment = stack.k8s("Deployment", "city-guesser", "city-guesser")
     labels = deployment["inputs"]["metadata"]["labels"]
     assert labels["sablier.group"] == "city-guesser" and labels["sablier.enable"] == "true"
-    assert labels["run"] == "city-guesser" and labels["tier"] == c.TIER_AUX
+    assert labels["run"] == "city-guesser" and labels["tier"] == "4-aux"
     container = deployment["inputs"]["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "viktorbarzin/city-guesser:latest"
     ignored = deployment["options"]["ignoreChanges"]

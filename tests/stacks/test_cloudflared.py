@@ -11,14 +11,16 @@ import pytest
 
 from components.ingress import IngressArgs, dns_records
 from components.settings import ClusterSettings
+from upstream_inventory import INVENTORY, needs_inventory
 
 STACK_DIR = Path(__file__).resolve().parents[2] / "stacks" / "cloudflared"
-INVENTORY = STACK_DIR.parents[2] / "shared" / "upstream" / "inventory.json"
 DNS = "cloudflare:index/dnsRecord:DnsRecord"
 ROUTE = "cloudflare:index/workersRoute:WorkersRoute"
-SETTINGS = ClusterSettings()
-ROOT = SETTINGS.root_domain
-TUNNEL_TARGET = f"{SETTINGS.dns.tunnel_id}.cfargotunnel.com"
+# The live zone and tunnel, written out: a changed settings default must fail here.
+ZONE_ID = "fd2c5dd4efe8fe38958944e74d0ced6d"
+TUNNEL_ID = "75182cd7-bb91-4310-b961-5d8967da8b41"
+ROOT = "viktorbarzin.me"
+TUNNEL_TARGET = f"{TUNNEL_ID}.cfargotunnel.com"
 
 
 def _stack_module(name: str):
@@ -40,14 +42,14 @@ def _records(stack) -> dict[str, dict]:
 def test_wildcard_cname_serves_every_proxied_ingress_host(synth_stack):
     wildcard = _records(synth_stack("cloudflared"))["wildcard"]
     assert wildcard == {
-        "zoneId": SETTINGS.dns.zone_id, "name": f"*.{ROOT}", "type": "CNAME",
+        "zoneId": ZONE_ID, "name": f"*.{ROOT}", "type": "CNAME",
         "content": TUNNEL_TARGET, "proxied": True, "ttl": 1,
     }
     # The contract with IngressFactory: a proxied non-apex host declares no record of its own
     # and relies on this one; only the apex gets its own CNAME, to the same tunnel.
-    args = IngressArgs.on_cluster(SETTINGS, namespace="x", dns_type="proxied")
+    args = IngressArgs.on_cluster(ClusterSettings(), namespace="x", dns_type="proxied")
     assert dns_records("anything", args) == []
-    [apex] = dns_records("blog", IngressArgs.on_cluster(SETTINGS, namespace="x", dns_type="proxied", full_host=ROOT))
+    [apex] = dns_records("blog", IngressArgs.on_cluster(ClusterSettings(), namespace="x", dns_type="proxied", full_host=ROOT))
     assert (apex.content, apex.proxied) == (wildcard["content"], wildcard["proxied"])
 
 
@@ -55,7 +57,7 @@ def test_tunnel_sends_the_zone_to_traefik_and_404s_the_rest(synth_stack):
     [tunnel] = synth_stack("cloudflared").of_type(
         "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig")
     inputs = tunnel["inputs"]
-    assert inputs["tunnelId"] == SETTINGS.dns.tunnel_id
+    assert inputs["tunnelId"] == TUNNEL_ID
     origin = {"service": "https://traefik.traefik.svc.cluster.local:443", "originRequest": {"noTlsVerify": True}}
     assert inputs["config"]["ingresses"] == [
         {"hostname": f"*.{ROOT}", **origin},
@@ -100,7 +102,7 @@ def test_mail_records(synth_stack):
     mx = sorted((r["priority"], r["content"]) for r in records.values() if r["type"] == "MX")
     assert mx == [(1, f"mail.{ROOT}"), (20, f"mx2.{ROOT}")]
     assert records["dnstt-ns"]["name"] == f"t.{ROOT}" and "proxied" not in records["dnstt-ns"]
-    assert records["status-a"] == {"zoneId": SETTINGS.dns.zone_id, "name": f"status.{ROOT}", "type": "A",
+    assert records["status-a"] == {"zoneId": ZONE_ID, "name": f"status.{ROOT}", "type": "A",
                                    "content": "92.5.132.215", "proxied": False, "ttl": 1}
     assert records["keyserver"]["ttl"] == 3600
     # Upstream sends priority 1 on two TXT records and one A record (cloudflare.tf at 0cd4afb6)
@@ -111,7 +113,7 @@ def test_mail_records(synth_stack):
         assert record["name"] == ROOT or record["name"].endswith(f".{ROOT}"), f"{logical}: not an FQDN"
 
 
-@pytest.mark.skipif(not INVENTORY.is_file(), reason="upstream inventory not present in this clone")
+@needs_inventory
 def test_every_literal_upstream_record_has_its_counterpart(synth_stack):
     upstream = json.loads(INVENTORY.read_text())["stacks"]["cloudflared"]["cloudflare_records"]
     ported = list(_records(synth_stack("cloudflared")).values())
@@ -134,10 +136,10 @@ def test_every_literal_upstream_record_has_its_counterpart(synth_stack):
 def test_bot_management_and_http3(synth_stack):
     stack = synth_stack("cloudflared")
     [bots] = stack.of_type("cloudflare:index/botManagement:BotManagement")
-    assert bots["inputs"] == {"zoneId": SETTINGS.dns.zone_id, "enableJs": True, "fightMode": True,
+    assert bots["inputs"] == {"zoneId": ZONE_ID, "enableJs": True, "fightMode": True,
                               "aiBotsProtection": "disabled"}
     [http3] = stack.of_type("cloudflare:index/zoneSetting:ZoneSetting")
-    assert http3["inputs"] == {"zoneId": SETTINGS.dns.zone_id, "settingId": "http3", "value": "on"}
+    assert http3["inputs"] == {"zoneId": ZONE_ID, "settingId": "http3", "value": "on"}
 
 
 def test_outage_worker_and_its_allow_listed_routes(synth_stack):

@@ -1,6 +1,5 @@
 """cnpg (Tier 0): the operator release every Postgres Cluster CR depends on."""
 
-from components import constants as c
 
 
 def test_operator_release_is_pinned(synth_stack):
@@ -21,6 +20,6 @@ def test_operator_release_is_pinned(synth_stack):
 def test_namespace_is_cluster_tier_and_protected(synth_stack):
     stack = synth_stack("cnpg")
     namespace = stack.k8s("Namespace", "cnpg-system")
-    assert namespace["inputs"]["metadata"]["labels"][c.TIER_LABEL] == c.TIER_CLUSTER
+    assert namespace["inputs"]["metadata"]["labels"]["tier"] == "1-cluster"
     assert namespace["options"]["protect"]
-    assert c.IGNORE_GOLDILOCKS_LABEL in namespace["options"]["ignoreChanges"]
+    assert "metadata.labels[\"goldilocks.fairwinds.com/vpa-update-mode\"]" in namespace["options"]["ignoreChanges"]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components import constants as c
 from tools.synth import mockrt
 
 NS = "crowdsec"
@@ -72,7 +71,7 @@ def test_firewall_bouncer_programs_the_host_ruleset(stack):
     assert "privileged" not in container["securityContext"]
     assert "v0.0.34/crowdsec-firewall-bouncer-linux-amd64.tgz" in pod["initContainers"][0]["command"][2]
     assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
-    assert c.IGNORE_KYVERNO_DNS_CONFIG in ds["options"]["ignoreChanges"]
+    assert "spec.template.spec.dnsConfig" in ds["options"]["ignoreChanges"]
     secret = stack.k8s("Secret", "crowdsec-firewall-bouncer-config", NS)["inputs"]
     assert secret["stringData"] == "[secret]"  # the API key is inside: the whole map is secret
 
@@ -86,8 +85,8 @@ def test_syslog_node_port_for_pfsense(stack):
 def test_ui_is_behind_authentik(stack):
     ingress = stack.k8s("Ingress", "crowdsec-web", NS)["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert ingress["spec"]["rules"][0]["host"] == "crowdsec-web.viktorbarzin.me"
     env = {e["name"]: e["value"] for e in stack.k8s("Deployment", "crowdsec-web", NS)["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["CS_API_URL"] == "http://crowdsec-service.crowdsec.svc.cluster.local:8080/v1"
@@ -109,7 +108,7 @@ def test_blocklist_import_can_exec_into_agents_only(stack):
 
 def test_namespace_quota(stack):
     ns = stack.k8s("Namespace", NS)["inputs"]["metadata"]["labels"]
-    assert ns == {"resource-governance/custom-quota": "true", "keel.sh/enrolled": "true", "tier": c.TIER_CLUSTER}
+    assert ns == {"resource-governance/custom-quota": "true", "keel.sh/enrolled": "true", "tier": "1-cluster"}
     assert stack.k8s("ResourceQuota", "crowdsec-quota", NS)["inputs"]["spec"]["hard"]["pods"] == "30"
 
 

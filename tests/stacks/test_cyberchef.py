@@ -1,18 +1,17 @@
 """cyberchef: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_routes_through_anubis_with_sablier_and_x402(synth_stack):
     stack = synth_stack("cyberchef")
     ingress = stack.k8s("Ingress", "cc", "cyberchef")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[0] == c.MW_REAL_IP
-    assert c.MW_FORWARD_AUTH not in chain and c.MW_AI_BOT_BLOCK not in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[0] == "traefik-real-ip@kubernetescrd"
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain and "traefik-ai-bot-block@kubernetescrd" not in chain
     assert chain[-2:] == ["cyberchef-sablier-cc@kubernetescrd", "traefik-x402@kubernetescrd"]
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "cc.viktorbarzin.me"

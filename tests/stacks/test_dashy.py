@@ -1,15 +1,14 @@
 """dashy: parked at zero behind Authentik, Sablier wake, dashboard config from the ConfigMap."""
 
-from components import constants as c
 
 
 def test_ingress_requires_auth_then_sablier(synth_stack):
     stack = synth_stack("dashy")
     ingress = stack.k8s("Ingress", "dashy", "dashy")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[-2:] == [c.MW_FORWARD_AUTH, "dashy-sablier-dashy@kubernetescrd"]
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[-2:] == ["traefik-authentik-forward-auth@kubernetescrd", "dashy-sablier-dashy@kubernetescrd"]
     assert annotations["gethomepage.dev/description"] == "Alternative service dashboard"
     assert ingress["spec"]["rules"][0]["host"] == "dashy.viktorbarzin.me"
 

@@ -1,17 +1,16 @@
 """dawarich: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_public_with_its_own_rate_limiter(synth_stack):
     stack = synth_stack("dawarich")
     ingress = stack.k8s("Ingress", "dawarich", "dawarich")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_RATE_LIMIT not in chain and c.MW_FORWARD_AUTH not in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-rate-limit@kubernetescrd" not in chain and "traefik-authentik-forward-auth@kubernetescrd" not in chain
     assert chain[-1] == "traefik-dawarich-rate-limit@kubernetescrd"
     assert ingress["spec"]["rules"][0]["host"] == "dawarich.viktorbarzin.me"
     assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"] == {"name": "dawarich", "port": {"number": 80}}

@@ -1,17 +1,16 @@
 """echo: the smoke-test endpoint must stay behind Authentik's anonymous binding."""
 
-from components import constants as c
 
 
 def test_ingress_uses_public_forward_auth(synth_stack):
     stack = synth_stack("echo")
     ingress = stack.k8s("Ingress", "echo", "echo")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "public"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[-1] == c.MW_FORWARD_AUTH_PUBLIC and c.MW_FORWARD_AUTH not in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "public"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[-1] == "traefik-authentik-forward-auth-public@kubernetescrd" and "traefik-authentik-forward-auth@kubernetescrd" not in chain
     assert annotations["gethomepage.dev/icon"] == "mdi-broadcast"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "echo.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "echo", "port": {"number": 80}}

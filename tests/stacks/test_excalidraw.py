@@ -1,16 +1,15 @@
 """excalidraw: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_draw_ingress_is_behind_authentik_and_wakes_after_it(synth_stack):
     stack = synth_stack("excalidraw")
     ingress = stack.k8s("Ingress", "draw", "excalidraw")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain.index(c.MW_FORWARD_AUTH) < chain.index("excalidraw-sablier-draw@kubernetescrd")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain.index("traefik-authentik-forward-auth@kubernetescrd") < chain.index("excalidraw-sablier-draw@kubernetescrd")
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "draw.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"]["name"] == "draw"

@@ -1,16 +1,15 @@
 """freshrss: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_rss_ingress_is_app_auth_for_the_reader_apis(synth_stack):
     stack = synth_stack("freshrss")
     ingress = stack.k8s("Ingress", "rss", "freshrss")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "app"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert c.MW_FORWARD_AUTH not in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
+    assert annotations["infra.viktorbarzin.me/auth"] == "app"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
     assert annotations["gethomepage.dev/widget.username"] == "[secret]"
     assert annotations["gethomepage.dev/widget.password"] == "[secret]"
     rule = ingress["spec"]["rules"][0]
@@ -27,7 +26,7 @@ def test_deployment_image_and_volumes(synth_stack):
     assert {e["name"]: e["value"] for e in container["env"]}["CRON_MIN"] == "0,30"
     assert [v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"]] == [
         "freshrss-data-proxmox", "freshrss-extensions"]
-    assert deployment["inputs"]["metadata"]["annotations"][c.IMAGE_POLICY_ANNOTATION] == c.IMAGE_POLICY_KEEL
+    assert deployment["inputs"]["metadata"]["annotations"]["infra.viktorbarzin.me/image-policy"] == "keel"
 
 
 def test_data_claim_and_secrets(synth_stack):

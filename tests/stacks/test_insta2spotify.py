@@ -1,17 +1,16 @@
 """insta2spotify: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ui_ingress_is_behind_authentik_with_body_cap(synth_stack):
     stack = synth_stack("insta2spotify")
     ingress = stack.k8s("Ingress", "insta2spotify", "insta2spotify")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == "Home Server Admins"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_FORWARD_AUTH in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["authentik.viktorbarzin.me/allowed-groups"] == "Home Server Admins"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-authentik-forward-auth@kubernetescrd" in chain
     assert chain[-1] == "insta2spotify-buffering-insta2spotify@kubernetescrd"
     assert ingress["spec"]["rules"][0]["host"] == "insta2spotify.viktorbarzin.me"
     buffering = stack.k8s("Middleware", "buffering-insta2spotify", "insta2spotify")["inputs"]
@@ -22,9 +21,9 @@ def test_api_ingress_is_open_on_the_api_paths_only(synth_stack):
     stack = synth_stack("insta2spotify")
     ingress = stack.k8s("Ingress", "insta2spotify-api", "insta2spotify")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert c.MW_FORWARD_AUTH not in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION]
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in annotations["traefik.ingress.kubernetes.io/router.middlewares"]
     assert "gethomepage.dev/enabled" not in annotations
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "insta2spotify.viktorbarzin.me"
@@ -43,7 +42,7 @@ def test_deployment_images_secrets_and_keel(synth_stack):
     assert pod["volumes"][0]["persistentVolumeClaim"]["claimName"] == "insta2spotify-data-nfs"
     ignored = deployment["options"]["ignoreChanges"]
     assert "spec.template.spec.containers[0].image" in ignored and "spec.template.spec.containers[1].image" in ignored
-    assert deployment["inputs"]["metadata"]["annotations"][c.IMAGE_POLICY_ANNOTATION] == c.IMAGE_POLICY_KEEL
+    assert deployment["inputs"]["metadata"]["annotations"]["infra.viktorbarzin.me/image-policy"] == "keel"
 
 
 def test_secrets_from_vault_and_data_on_nfs(synth_stack):

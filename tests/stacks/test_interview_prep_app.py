@@ -1,16 +1,15 @@
 """interview-prep-app: Authentik in front of the host, the GHCR image and its pull secret."""
 
-from components import constants as c
 
 
 def test_ingress_requires_authentik_and_targets_the_app_service(synth_stack):
     stack = synth_stack("interview-prep-app")
     ingress = stack.k8s("Ingress", "interview-prep", "interview-prep-app")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == "Home Server Admins"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["authentik.viktorbarzin.me/allowed-groups"] == "Home Server Admins"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert annotations["gethomepage.dev/pod-selector"] == "app=interview-prep-app"
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "interview-prep.viktorbarzin.me"

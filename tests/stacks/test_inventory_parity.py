@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from components import constants as c
+from upstream_inventory import INVENTORY, needs_inventory
 
 REPO = Path(__file__).resolve().parents[2]
-INVENTORY = REPO.parent / "shared" / "upstream" / "inventory.json"
 PORTED = sorted(p.parent.name for p in (REPO / "stacks").glob("*/Pulumi.yaml"))
 
-pytestmark = pytest.mark.skipif(not INVENTORY.is_file(), reason="upstream inventory not present in this clone")
+pytestmark = needs_inventory
 
 
 def _inventory() -> dict:
@@ -32,13 +31,13 @@ def _expected_chain(ing: dict) -> list[str]:
     # `module.anubis.service_name` is an anubis_instance output, always "anubis-<name>".
     anubis = service.startswith("anubis-") or (service.startswith("expr:module.anubis") and service.endswith(".service_name"))
     items = [
-        c.MW_REAL_IP if anubis else None,
-        c.MW_RETRY, c.MW_ERROR_PAGES,
-        None if ing["skip_default_rate_limit"] else c.MW_RATE_LIMIT,
-        None if ing["custom_content_security_policy"] else c.MW_CSP_HEADERS,
-        c.MW_AI_BOT_BLOCK if anti_ai else None, c.MW_ANTI_AI_HEADERS if anti_ai else None,
-        {"required": c.MW_FORWARD_AUTH, "public": c.MW_FORWARD_AUTH_PUBLIC}.get(auth),
-        c.MW_LOCAL_ONLY if ing["allow_local_access_only"] else None,
+        "traefik-real-ip@kubernetescrd" if anubis else None,
+        "traefik-retry@kubernetescrd", "traefik-error-pages@kubernetescrd",
+        None if ing["skip_default_rate_limit"] else "traefik-rate-limit@kubernetescrd",
+        None if ing["custom_content_security_policy"] else "traefik-csp-headers@kubernetescrd",
+        "traefik-ai-bot-block@kubernetescrd" if anti_ai else None, "traefik-anti-ai-headers@kubernetescrd" if anti_ai else None,
+        {"required": "traefik-authentik-forward-auth@kubernetescrd", "public": "traefik-authentik-forward-auth-public@kubernetescrd"}.get(auth),
+        "traefik-local-only@kubernetescrd" if ing["allow_local_access_only"] else None,
         f"{ns}-sablier-{name}@kubernetescrd" if ing["sablier"] else None,
         f"{ns}-custom-csp-{name}@kubernetescrd" if ing["custom_content_security_policy"] else None,
         f"{ns}-buffering-{name}@kubernetescrd" if ing["max_body_size"] else None,
@@ -56,7 +55,7 @@ def _chain_override(stack: str, ing: dict) -> list[str] | None:
     for call in _inventory()[stack].get("module_calls", []):
         if call.get("name") == ing.get("module") and call.get("file") == ing.get("file"):
             extra = call.get("args", {}).get("extra_annotations") or {}
-            value = extra.get(c.ROUTER_MIDDLEWARES_ANNOTATION) if isinstance(extra, dict) else None
+            value = extra.get("traefik.ingress.kubernetes.io/router.middlewares") if isinstance(extra, dict) else None
             if isinstance(value, str) and not value.startswith("expr:"):
                 return value.split(",")
     return None
@@ -90,13 +89,13 @@ def test_upstream_ingress_exists_with_same_host_auth_and_chain(synth_stack, stac
     ingress = ported.k8s("Ingress", upstream["name"], upstream["namespace"])
     annotations = ingress["inputs"]["metadata"]["annotations"]
     assert ingress["inputs"]["spec"]["rules"][0]["host"] == upstream["effective_host"], ingress["urn"]
-    assert annotations[c.AUTH_ANNOTATION] == upstream["auth"], ingress["urn"]
+    assert annotations["infra.viktorbarzin.me/auth"] == upstream["auth"], ingress["urn"]
     expected = _chain_override(stack, upstream) or _expected_chain(upstream)
-    assert annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",") == expected, ingress["urn"]
+    assert annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",") == expected, ingress["urn"]
     if upstream["auth"] == "required":
         groups = upstream["allowed_groups"]
         if all(isinstance(g, str) and not g.startswith("expr:") for g in groups):
-            assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == ",".join(groups), ingress["urn"]
+            assert annotations["authentik.viktorbarzin.me/allowed-groups"] == ",".join(groups), ingress["urn"]
 
 
 def _object_cases():

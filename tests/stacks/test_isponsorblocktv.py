@@ -1,6 +1,5 @@
 """isponsorblocktv: the worker, its Keel-managed image and its NFS-held config."""
 
-from components import constants as c
 
 
 def test_worker_runs_keel_rolled_image_with_config_volume(synth_stack):
@@ -13,9 +12,9 @@ def test_worker_runs_keel_rolled_image_with_config_volume(synth_stack):
     assert spec["template"]["spec"]["volumes"][0]["persistentVolumeClaim"] == {"claimName": "isponsorblocktv-data"}
     assert spec["strategy"] == {"type": "Recreate"} and spec["replicas"] == 1
     ignored = deployment["options"]["ignoreChanges"]
-    assert "spec.template.spec.containers[0].image" in ignored and c.IGNORE_KYVERNO_DNS_CONFIG in ignored
+    assert "spec.template.spec.containers[0].image" in ignored and "spec.template.spec.dnsConfig" in ignored
     assert "spec.replicas" not in ignored
-    assert deployment["inputs"]["metadata"]["annotations"][c.IMAGE_POLICY_ANNOTATION] == c.IMAGE_POLICY_KEEL
+    assert deployment["inputs"]["metadata"]["annotations"]["infra.viktorbarzin.me/image-policy"] == "keel"
 
 
 def test_config_volume_is_nfs(synth_stack):
@@ -29,4 +28,4 @@ def test_config_volume_is_nfs(synth_stack):
 
 def test_namespace_is_edge_tier_and_keel_enrolled(synth_stack):
     labels = synth_stack("isponsorblocktv").k8s("Namespace", "isponsorblocktv")["inputs"]["metadata"]["labels"]
-    assert labels == {"istio-injection": "disabled", "keel.sh/enrolled": "true", "tier": c.TIER_EDGE}
+    assert labels == {"istio-injection": "disabled", "keel.sh/enrolled": "true", "tier": "3-edge"}

@@ -1,17 +1,16 @@
 """jsoncrack: public json.<domain> through Anubis, Sablier wakes the app, x402 last."""
 
-from components import constants as c
 
 
 def test_ingress_is_public_via_anubis_with_sablier_and_x402(synth_stack):
     stack = synth_stack("jsoncrack")
     ingress = stack.k8s("Ingress", "json", "jsoncrack")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[0] == c.MW_REAL_IP
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[0] == "traefik-real-ip@kubernetescrd"
     assert chain[-2:] == ["jsoncrack-sablier-json@kubernetescrd", "traefik-x402@kubernetescrd"]
-    assert c.MW_AI_BOT_BLOCK not in chain and c.MW_FORWARD_AUTH not in chain
+    assert "traefik-ai-bot-block@kubernetescrd" not in chain and "traefik-authentik-forward-auth@kubernetescrd" not in chain
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "json.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "anubis-json", "port": {"number": 8080}}

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from components import constants as c
+from upstream_inventory import INVENTORY, needs_inventory
 
 REPO = Path(__file__).resolve().parents[2]
-INVENTORY = REPO.parent / "shared" / "upstream" / "inventory.json"
 
 CLUSTER_POLICIES = {
     "deny-privileged-containers", "deny-host-namespaces", "restrict-sys-admin", "require-trusted-registries",
@@ -197,7 +197,7 @@ def test_post_boot_reconcile_is_observe_only_by_default(stack):
     compile(script, "reconcile.py", "exec")
 
 
-@pytest.mark.skipif(not INVENTORY.is_file(), reason="upstream inventory not present in this clone")
+@needs_inventory
 def test_policies_match_the_upstream_inventory(stack):
     inventory = json.loads(INVENTORY.read_text())
     upstream = [p for p in inventory["kyverno_policies"] if p["stack"] == "kyverno"]

@@ -1,15 +1,14 @@
 """learning: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_authentik_gated_learn_host(synth_stack):
     stack = synth_stack("learning")
     ingress = stack.k8s("Ingress", "learn", "learning")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == "Home Server Admins"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["authentik.viktorbarzin.me/allowed-groups"] == "Home Server Admins"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "learn.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "learning", "port": {"number": 8080}}

@@ -1,13 +1,12 @@
 """linkwarden: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_app_auth_with_homepage_widget(synth_stack):
     ingress = synth_stack("linkwarden").k8s("Ingress", "linkwarden", "linkwarden")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "app" and annotations[c.AUTH_REASON_ANNOTATION]
-    assert c.MW_FORWARD_AUTH not in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "app" and annotations["infra.viktorbarzin.me/auth-reason"]
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert annotations["gethomepage.dev/widget.key"] == "[secret]"
     assert ingress["spec"]["rules"][0]["host"] == "linkwarden.viktorbarzin.me"
 

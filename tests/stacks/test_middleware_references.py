@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from components import constants as c
 
 REFERENCE = re.compile(r"^(?P<namespace>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-(?P<name>.+)@kubernetescrd$")
 
@@ -46,7 +45,7 @@ def fleet(fleet_dir):
             defined.add((meta.get("namespace", "default"), meta["name"]))
         for ingress in _k8s(document["resources"], "Ingress"):
             annotations = ingress["inputs"].get("metadata", {}).get("annotations") or {}
-            for ref in filter(None, (s.strip() for s in annotations.get(c.ROUTER_MIDDLEWARES_ANNOTATION, "").split(","))):
+            for ref in filter(None, (s.strip() for s in annotations.get("traefik.ingress.kubernetes.io/router.middlewares", "").split(","))):
                 references.append((stack, ingress["urn"], ref))
     return defined, references
 

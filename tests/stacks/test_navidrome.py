@@ -1,14 +1,13 @@
 """navidrome: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_app_auth_without_forward_auth(synth_stack):
     ingress = synth_stack("navidrome").k8s("Ingress", "navidrome", "navidrome")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "app" and annotations[c.AUTH_REASON_ANNOTATION]
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_FORWARD_AUTH not in chain and c.MW_RATE_LIMIT in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "app" and annotations["infra.viktorbarzin.me/auth-reason"]
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain and "traefik-rate-limit@kubernetescrd" in chain
     assert ingress["spec"]["rules"][0]["host"] == "navidrome.viktorbarzin.me"
     assert annotations["gethomepage.dev/widget.token"] == "[secret]"
 

@@ -1,16 +1,15 @@
 """netbox: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_wakes_netbox_only_after_authentik(synth_stack):
     stack = synth_stack("netbox")
     ingress = stack.k8s("Ingress", "netbox", "netbox")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain.index(c.MW_FORWARD_AUTH) < chain.index("netbox-sablier-netbox@kubernetescrd")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain.index("traefik-authentik-forward-auth@kubernetescrd") < chain.index("netbox-sablier-netbox@kubernetescrd")
     assert ingress["spec"]["rules"][0]["host"] == "netbox.viktorbarzin.me"
 
 

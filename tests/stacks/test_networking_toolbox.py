@@ -1,15 +1,14 @@
 """networking-toolbox: Authentik then Sablier on the ingress, the pinned image behind it."""
 
-from components import constants as c
 
 
 def test_ingress_requires_auth_then_sablier(synth_stack):
     stack = synth_stack("networking-toolbox")
     ingress = stack.k8s("Ingress", "networking-toolbox", "networking-toolbox")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[-2:] == [c.MW_FORWARD_AUTH, "networking-toolbox-sablier-networking-toolbox@kubernetescrd"]
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[-2:] == ["traefik-authentik-forward-auth@kubernetescrd", "networking-toolbox-sablier-networking-toolbox@kubernetescrd"]
     assert annotations["gethomepage.dev/group"] == "Development & CI"
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "networking-toolbox.viktorbarzin.me"

@@ -1,16 +1,15 @@
 """ntfy: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_app_auth(synth_stack):
     stack = synth_stack("ntfy")
     ingress = stack.k8s("Ingress", "ntfy", "ntfy")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "app" and annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_FORWARD_AUTH not in chain and c.MW_RATE_LIMIT in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "app" and annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain and "traefik-rate-limit@kubernetescrd" in chain
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "ntfy.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "ntfy", "port": {"number": 80}}
@@ -27,7 +26,7 @@ def test_deployment_denies_by_default_and_keeps_user_db_on_the_claim(synth_stack
     assert env["NTFY_AUTH_FILE"] == "/var/lib/ntfy/user.db"
     assert env["NTFY_BASE_URL"] == "https://ntfy.viktorbarzin.me"
     assert pod["volumes"] == [{"name": "data", "persistentVolumeClaim": {"claimName": "ntfy-data-proxmox"}}]
-    assert deployment["inputs"]["metadata"]["annotations"][c.IMAGE_POLICY_ANNOTATION] == c.IMAGE_POLICY_KEEL
+    assert deployment["inputs"]["metadata"]["annotations"]["infra.viktorbarzin.me/image-policy"] == "keel"
 
 
 def test_claim_is_autoresized_and_protected(synth_stack):

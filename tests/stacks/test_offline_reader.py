@@ -1,14 +1,13 @@
 """offline-reader: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_main_ingress_is_owner_only(synth_stack):
     ingress = synth_stack("offline-reader").k8s("Ingress", "offline-reader", "offline-reader")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.ALLOWED_GROUPS_ANNOTATION] == "Home Server Admins"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["authentik.viktorbarzin.me/allowed-groups"] == "Home Server Admins"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "offline-reader.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "offline-reader", "port": {"number": 8000}}
@@ -17,8 +16,8 @@ def test_main_ingress_is_owner_only(synth_stack):
 def test_ingest_carve_out_is_only_the_ingest_path(synth_stack):
     ingress = synth_stack("offline-reader").k8s("Ingress", "offline-reader-ingest", "offline-reader")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    assert c.DNS_TYPE_ANNOTATION not in annotations
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    assert "cloudflare.viktorbarzin.me/dns-type" not in annotations
     assert annotations["gethomepage.dev/enabled"] == "false"
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "offline-reader.viktorbarzin.me"

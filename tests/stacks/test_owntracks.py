@@ -1,17 +1,16 @@
 """owntracks: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_basic_auth_first_not_authentik(synth_stack):
     stack = synth_stack("owntracks")
     ingress = stack.k8s("Ingress", "owntracks", "owntracks")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.ROUTER_MIDDLEWARES_ANNOTATION] == (
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["traefik.ingress.kubernetes.io/router.middlewares"] == (
         "owntracks-basic-auth@kubernetescrd,traefik-rate-limit@kubernetescrd,traefik-csp-headers@kubernetescrd")
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
     assert ingress["spec"]["rules"][0]["host"] == "owntracks.viktorbarzin.me"
 
 

@@ -1,15 +1,14 @@
 """paperless-mcp: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_gated_by_the_bearer_middleware(synth_stack):
     stack = synth_stack("paperless-mcp")
     ingress = stack.k8s("Ingress", "paperless-mcp", "paperless-mcp")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert chain[-1] == "paperless-mcp-bearer-auth@kubernetescrd"
     assert "gethomepage.dev/enabled" not in annotations
     assert ingress["spec"]["rules"][0]["host"] == "paperless-mcp.viktorbarzin.me"

@@ -1,16 +1,15 @@
 """poison-fountain: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_trap_ingress_lets_scrapers_in(synth_stack):
     ingress = synth_stack("poison-fountain").k8s("Ingress", "poison-fountain", "poison-fountain")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "non-proxied"
-    assert annotations[c.EXTERNAL_MONITOR_ANNOTATION] == "false"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert not {c.MW_RATE_LIMIT, c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS} & set(chain)
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "non-proxied"
+    assert annotations["uptime.viktorbarzin.me/external-monitor"] == "false"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert not {"traefik-rate-limit@kubernetescrd", "traefik-ai-bot-block@kubernetescrd", "traefik-anti-ai-headers@kubernetescrd"} & set(chain)
     assert ingress["spec"]["rules"][0]["host"] == "poison.viktorbarzin.me"
     assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"] == {"number": 8080}
 
@@ -34,4 +33,4 @@ def test_fetcher_cronjob_runs_as_root_every_six_hours(synth_stack):
     assert pod["securityContext"] == {"runAsUser": 0} and pod["restartPolicy"] == "Never"
     assert pod["containers"][0]["image"] == "curlimages/curl:latest"
     assert pod["volumes"][0]["configMap"] == {"name": "poison-fountain-fetcher", "defaultMode": 0o755}
-    assert cron["options"]["ignoreChanges"] == [c.IGNORE_CRONJOB_KYVERNO_DNS_CONFIG]
+    assert cron["options"]["ignoreChanges"] == ["spec.jobTemplate.spec.template.spec.dnsConfig"]

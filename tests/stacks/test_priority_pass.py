@@ -1,15 +1,14 @@
 """priority-pass: both images at the configured SHA, uploads on NFS, 10m body cap behind Authentik."""
 
-from components import constants as c
 
 
 def test_ingress_requires_auth_and_caps_uploads_at_10m(synth_stack):
     stack = synth_stack("priority-pass")
     ingress = stack.k8s("Ingress", "priority-pass", "priority-pass")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain[-2:] == [c.MW_FORWARD_AUTH, "priority-pass-buffering-priority-pass@kubernetescrd"]
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain[-2:] == ["traefik-authentik-forward-auth@kubernetescrd", "priority-pass-buffering-priority-pass@kubernetescrd"]
     assert ingress["spec"]["rules"][0]["host"] == "priority-pass.viktorbarzin.me"
     buffering = stack.k8s("Middleware", "buffering-priority-pass", "priority-pass")["inputs"]
     assert buffering["spec"]["buffering"]["maxRequestBodyBytes"] == 10 * 1024 * 1024

@@ -1,18 +1,17 @@
 """send: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_public_non_proxied_without_monitor(synth_stack):
     stack = synth_stack("send")
     ingress = stack.k8s("Ingress", "send", "send")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "non-proxied"
-    assert annotations[c.EXTERNAL_MONITOR_ANNOTATION] == "false"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_FORWARD_AUTH not in chain and c.MW_AI_BOT_BLOCK in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "none"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "non-proxied"
+    assert annotations["uptime.viktorbarzin.me/external-monitor"] == "false"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain and "traefik-ai-bot-block@kubernetescrd" in chain
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "send.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "send", "port": {"number": 1443}}
@@ -31,7 +30,7 @@ def test_deployment_is_parked_with_keel_managed_latest_image(synth_stack):
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env["REDIS_HOST"] == "redis-master.redis.svc.cluster.local"
     assert env["MAX_EXPIRE_SECONDS"] == "604800" and env["MAX_DOWNLOADS"] == "10"
-    assert deployment["inputs"]["metadata"]["annotations"][c.IMAGE_POLICY_ANNOTATION] == c.IMAGE_POLICY_KEEL
+    assert deployment["inputs"]["metadata"]["annotations"]["infra.viktorbarzin.me/image-policy"] == "keel"
     assert "spec.template.spec.containers[0].image" in deployment["options"]["ignoreChanges"]
     assert "spec.replicas" not in deployment["options"]["ignoreChanges"]
 

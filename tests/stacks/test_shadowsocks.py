@@ -1,6 +1,5 @@
 """shadowsocks: the LoadBalancer address and ports clients dial, the cipher and the Vault password."""
 
-from components import constants as c
 
 
 def test_service_is_shared_metallb_loadbalancer_on_8388(synth_stack):
@@ -23,4 +22,4 @@ def test_server_cipher_and_password_from_vault(synth_stack):
     es = stack.k8s("ExternalSecret", "shadowsocks-secrets", "shadowsocks")["inputs"]
     assert es["spec"]["dataFrom"] == [{"extract": {"key": "shadowsocks"}}]
     assert es["spec"]["target"]["name"] == "shadowsocks-secrets"
-    assert es["metadata"]["annotations"][c.PATCH_FORCE_ANNOTATION] == "true"
+    assert es["metadata"]["annotations"]["pulumi.com/patchForce"] == "true"

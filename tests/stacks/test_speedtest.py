@@ -1,15 +1,14 @@
 """speedtest: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_behind_authentik_with_widget(synth_stack):
     stack = synth_stack("speedtest")
     ingress = stack.k8s("Ingress", "speedtest", "speedtest")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert annotations["gethomepage.dev/widget.type"] == "speedtest"
     assert ingress["spec"]["rules"][0]["host"] == "speedtest.viktorbarzin.me"
 

@@ -1,15 +1,14 @@
 """stirling-pdf: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_app_auth_with_sablier_last(synth_stack):
     stack = synth_stack("stirling-pdf")
     ingress = stack.k8s("Ingress", "stirling-pdf", "stirling-pdf")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "app" and annotations[c.AUTH_REASON_ANNOTATION]
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_FORWARD_AUTH not in chain and c.MW_AI_BOT_BLOCK in chain
+    assert annotations["infra.viktorbarzin.me/auth"] == "app" and annotations["infra.viktorbarzin.me/auth-reason"]
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain and "traefik-ai-bot-block@kubernetescrd" in chain
     assert chain[-1] == "stirling-pdf-sablier-stirling-pdf@kubernetescrd"
     assert ingress["spec"]["rules"][0]["host"] == "stirling-pdf.viktorbarzin.me"
     assert stack.k8s("Middleware", "sablier-stirling-pdf", "stirling-pdf")

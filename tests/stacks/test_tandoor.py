@@ -1,18 +1,17 @@
 """tandoor: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_app_auth_with_sablier_after_the_gates(synth_stack):
     stack = synth_stack("tandoor")
     ingress = stack.k8s("Ingress", "tandoor", "tandoor")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "app"
-    assert annotations[c.AUTH_REASON_ANNOTATION]
-    assert c.ALLOWED_GROUPS_ANNOTATION not in annotations
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "app"
+    assert annotations["infra.viktorbarzin.me/auth-reason"]
+    assert "authentik.viktorbarzin.me/allowed-groups" not in annotations
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert chain[-1] == "tandoor-sablier-tandoor@kubernetescrd"
-    assert c.MW_FORWARD_AUTH not in chain
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain
     assert ingress["spec"]["rules"][0]["host"] == "tandoor.viktorbarzin.me"
 
 
@@ -25,7 +24,7 @@ def test_deployment_keeps_image_keel_and_sablier_managed_fields(synth_stack):
     ignored = deployment["options"]["ignoreChanges"]
     assert "spec.replicas" in ignored and "spec.template.spec.containers[0].image" in ignored
     labels = deployment["inputs"]["metadata"]["labels"]
-    assert labels["sablier.group"] == "tandoor" and labels["tier"] == c.TIER_AUX
+    assert labels["sablier.group"] == "tandoor" and labels["tier"] == "4-aux"
 
 
 def test_secrets_come_from_vault_and_random_password(synth_stack):
@@ -33,7 +32,7 @@ def test_secrets_come_from_vault_and_random_password(synth_stack):
     es = stack.k8s("ExternalSecret", "tandoor-secrets", "tandoor")["inputs"]
     assert es["apiVersion"] == "external-secrets.io/v1"
     assert es["spec"]["dataFrom"] == [{"extract": {"key": "tandoor"}}]
-    assert es["metadata"]["annotations"][c.PATCH_FORCE_ANNOTATION] == "true"
+    assert es["metadata"]["annotations"]["pulumi.com/patchForce"] == "true"
     password = stack.of_type("random:index/randomPassword:RandomPassword")
     assert [p["inputs"]["length"] for p in password] == [128]
 

@@ -1,17 +1,16 @@
 """tor-proxy: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_torrserver_ingress_is_lan_only_with_internal_record(synth_stack):
     stack = synth_stack("tor-proxy")
     ingress = stack.k8s("Ingress", "torrserver", "tor-proxy")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "internal"
-    assert annotations[c.EXTERNAL_MONITOR_ANNOTATION] == "false"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.MW_FORWARD_AUTH in chain and chain[-1] == c.MW_HOME_LANS_ONLY
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "internal"
+    assert annotations["uptime.viktorbarzin.me/external-monitor"] == "false"
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "traefik-authentik-forward-auth@kubernetescrd" in chain and chain[-1] == "traefik-home-lans-only@kubernetescrd"
     assert ingress["spec"]["rules"][0]["host"] == "torrserver.viktorbarzin.me"
     record = [r["inputs"] for r in stack.of_type("cloudflare:index/dnsRecord:DnsRecord")]
     assert [(r["type"], r["content"]) for r in record] == [("A", "10.0.20.203")]

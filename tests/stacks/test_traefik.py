@@ -2,7 +2,6 @@
 
 import pytest
 
-from components import constants as c
 
 NS = "traefik"
 
@@ -72,7 +71,7 @@ def test_rate_limit_and_carve_outs(stack, name, average, burst):
 
 
 def test_default_rate_limit_takes_over_conflicting_fields(stack):
-    assert stack.k8s("Middleware", "rate-limit", NS)["inputs"]["metadata"]["annotations"] == {c.PATCH_FORCE_ANNOTATION: "true"}
+    assert stack.k8s("Middleware", "rate-limit", NS)["inputs"]["metadata"]["annotations"] == {"pulumi.com/patchForce": "true"}
 
 
 def test_error_pages(stack):
@@ -116,13 +115,13 @@ def test_local_only_and_home_lans_only(stack):
 def test_every_middleware_constant_is_defined_here(stack):
     names = {r["inputs"]["metadata"]["name"] for r in stack.resources
              if r["custom"] and r["inputs"].get("kind") == "Middleware"}
-    for constant in (c.MW_REAL_IP, c.MW_RETRY, c.MW_ERROR_PAGES, c.MW_RATE_LIMIT, c.MW_CSP_HEADERS,
-                     c.MW_AI_BOT_BLOCK, c.MW_ANTI_AI_HEADERS, c.MW_FORWARD_AUTH, c.MW_FORWARD_AUTH_PUBLIC,
-                     c.MW_LOCAL_ONLY, c.MW_HOME_LANS_ONLY, c.MW_ERROR_PAGES_403, c.MW_SECURITY_HEADERS,
-                     c.MW_STRIP_AUTH_HEADERS, c.MW_REDIRECT_HTTPS, c.MW_X402, c.MW_CROWDSEC, c.MW_COMPRESS,
-                     c.MW_IMMICH_RATE_LIMIT, c.MW_ACTUALBUDGET_RATE_LIMIT, c.MW_TRIPIT_RATE_LIMIT,
-                     c.MW_HEALTH_RATE_LIMIT, c.MW_AUTHENTIK_RATE_LIMIT, c.MW_DAWARICH_RATE_LIMIT,
-                     c.MW_EXECUTOR_RATE_LIMIT, c.MW_ANDROID_EMULATOR_RATE_LIMIT):
+    for constant in ("traefik-real-ip@kubernetescrd", "traefik-retry@kubernetescrd", "traefik-error-pages@kubernetescrd", "traefik-rate-limit@kubernetescrd", "traefik-csp-headers@kubernetescrd",
+                     "traefik-ai-bot-block@kubernetescrd", "traefik-anti-ai-headers@kubernetescrd", "traefik-authentik-forward-auth@kubernetescrd", "traefik-authentik-forward-auth-public@kubernetescrd",
+                     "traefik-local-only@kubernetescrd", "traefik-home-lans-only@kubernetescrd", "traefik-error-pages-403@kubernetescrd", "traefik-security-headers@kubernetescrd",
+                     "traefik-strip-auth-headers@kubernetescrd", "traefik-redirect-https@kubernetescrd", "traefik-x402@kubernetescrd", "traefik-crowdsec@kubernetescrd", "traefik-compress@kubernetescrd",
+                     "traefik-immich-rate-limit@kubernetescrd", "traefik-actualbudget-rate-limit@kubernetescrd", "traefik-tripit-rate-limit@kubernetescrd",
+                     "traefik-health-rate-limit@kubernetescrd", "traefik-authentik-rate-limit@kubernetescrd", "traefik-dawarich-rate-limit@kubernetescrd",
+                     "traefik-executor-rate-limit@kubernetescrd", "traefik-android-emulator-rate-limit@kubernetescrd"):
         assert constant.removeprefix("traefik-").removesuffix("@kubernetescrd") in names, constant
 
 
@@ -135,8 +134,8 @@ def test_custom_resources_wait_for_the_release(stack):
 def test_dashboard_ingress_requires_authentik(stack):
     ingress = stack.k8s("Ingress", "traefik", NS)["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert annotations["gethomepage.dev/group"] == "Core Platform"
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": "traefik-dashboard", "port": {"number": 8080}}

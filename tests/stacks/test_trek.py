@@ -1,17 +1,16 @@
 """trek: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_behind_authentik_and_sablier_after_the_gate(synth_stack):
     stack = synth_stack("trek")
     ingress = stack.k8s("Ingress", "trek", "trek")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied"
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied"
     assert annotations["gethomepage.dev/group"] == "Productivity"
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert chain.index(c.MW_FORWARD_AUTH) < chain.index("trek-sablier-trek@kubernetescrd")
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert chain.index("traefik-authentik-forward-auth@kubernetescrd") < chain.index("trek-sablier-trek@kubernetescrd")
     assert ingress["spec"]["rules"][0]["host"] == "trek.viktorbarzin.me"
 
 

@@ -1,16 +1,15 @@
 """vpn-portal: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ui_ingress_is_authentik_gated_without_dns_record(synth_stack):
     stack = synth_stack("vpn-portal")
     ingress = stack.k8s("Ingress", "vpn-portal", "vpn-portal")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert c.DNS_TYPE_ANNOTATION not in annotations
-    assert annotations[c.EXTERNAL_MONITOR_ANNOTATION] == "false"
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert "cloudflare.viktorbarzin.me/dns-type" not in annotations
+    assert annotations["uptime.viktorbarzin.me/external-monitor"] == "false"
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "vpn.viktorbarzin.me"
     assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "vpn-portal", "port": {"number": 80}}
@@ -21,10 +20,10 @@ def test_subscription_path_is_public_and_strips_auth_headers(synth_stack):
     stack = synth_stack("vpn-portal")
     ingress = stack.k8s("Ingress", "vpn-portal-sub", "vpn-portal")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    chain = annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    chain = annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert chain[-1] == "traefik-strip-auth-headers@kubernetescrd"
-    assert c.MW_FORWARD_AUTH not in chain and c.MW_AI_BOT_BLOCK not in chain
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in chain and "traefik-ai-bot-block@kubernetescrd" not in chain
     assert "gethomepage.dev/enabled" not in annotations
     rule = ingress["spec"]["rules"][0]
     assert rule["host"] == "vpn.viktorbarzin.me"
@@ -40,5 +39,5 @@ def test_deployment_uses_vault_role_service_account(synth_stack):
     assert container["image"] == "ghcr.io/viktorbarzin/vpn-portal:latest"
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env["VAULT_K8S_ROLE"] == "vpn-portal" and env["VAULT_PORTAL_PATH"] == "vpn-portal"
-    assert deployment["inputs"]["metadata"]["annotations"][c.IMAGE_POLICY_ANNOTATION] == c.IMAGE_POLICY_KEEL
+    assert deployment["inputs"]["metadata"]["annotations"]["infra.viktorbarzin.me/image-policy"] == "keel"
     stack.k8s("ServiceAccount", "vpn-portal", "vpn-portal")

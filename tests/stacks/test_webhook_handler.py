@@ -1,15 +1,14 @@
 """webhook_handler: the objects an outage would be about."""
 
-from components import constants as c
 
 
 def test_ingress_is_public_non_proxied_on_webhook_host(synth_stack):
     stack = synth_stack("webhook_handler")
     ingress = stack.k8s("Ingress", "webhook-handler", "webhook-handler")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION]
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "non-proxied"
-    assert c.MW_FORWARD_AUTH not in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
+    assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"]
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "non-proxied"
+    assert "traefik-authentik-forward-auth@kubernetescrd" not in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert ingress["spec"]["rules"][0]["host"] == "webhook.viktorbarzin.me"
     records = {r["inputs"]["type"]: r["inputs"] for r in stack.of_type("cloudflare:index/dnsRecord:DnsRecord")}
     assert set(records) == {"A", "AAAA"} and records["A"]["name"] == "webhook.viktorbarzin.me"

@@ -2,7 +2,6 @@
 
 import pytest
 
-from components import constants as c
 
 SERVICES = [
     ("whisper", "rhasspy/wyoming-whisper:latest", 10300, "1Gi",
@@ -24,7 +23,7 @@ def test_deployment_is_gpu_pinned_and_parked(synth_stack, name, image, port, mem
     assert container["image"] == image and container["args"] == args
     assert container["resources"]["limits"]["memory"] == memory
     assert pod["volumes"][0]["persistentVolumeClaim"]["claimName"] == "whisper-data-host"
-    assert deployment["inputs"]["metadata"]["labels"]["tier"] == c.TIER_GPU
+    assert deployment["inputs"]["metadata"]["labels"]["tier"] == "2-gpu"
 
 
 @pytest.mark.parametrize("name,image,port,memory,args", SERVICES)

@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-from components import constants as c
 
 STACK_DIR = Path(__file__).resolve().parents[2] / "stacks" / "xray"
 
@@ -14,8 +13,8 @@ def test_transport_ingresses_are_public_for_native_clients(synth_stack):
                                    ("xray-grpc", "xray-grpc.viktorbarzin.me", "/grpc-vpn", 9443)):
         ingress = stack.k8s("Ingress", name, "xray")["inputs"]
         annotations = ingress["metadata"]["annotations"]
-        assert annotations[c.AUTH_ANNOTATION] == "none" and annotations[c.AUTH_REASON_ANNOTATION], name
-        assert annotations[c.DNS_TYPE_ANNOTATION] == "proxied", name
+        assert annotations["infra.viktorbarzin.me/auth"] == "none" and annotations["infra.viktorbarzin.me/auth-reason"], name
+        assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "proxied", name
         assert "gethomepage.dev/enabled" not in annotations, name
         rule = ingress["spec"]["rules"][0]
         assert rule["host"] == host
@@ -42,7 +41,7 @@ def test_config_is_secret_and_mounted(synth_stack):
     assert pod["containers"][0]["image"] == "teddysun/xray"
     assert {"name": "config", "configMap": {"name": "xray-config"}} in pod["volumes"]
     assert {"name": "tls", "secret": {"secretName": "tls-secret"}} in pod["volumes"]
-    assert deployment["metadata"]["labels"]["tier"] == c.TIER_CORE
+    assert deployment["metadata"]["labels"]["tier"] == "0-core"
 
 
 def test_config_payload_inbounds():

@@ -2,7 +2,6 @@
 
 import pytest
 
-from components import constants as c
 
 
 @pytest.mark.parametrize("name,host,service_port", [
@@ -13,9 +12,9 @@ def test_hosts_are_owner_only_and_non_proxied(synth_stack, name, host, service_p
     stack = synth_stack("ytdlp")
     ingress = stack.k8s("Ingress", name, "ytdlp")["inputs"]
     annotations = ingress["metadata"]["annotations"]
-    assert annotations[c.AUTH_ANNOTATION] == "required"
-    assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
-    assert annotations[c.DNS_TYPE_ANNOTATION] == "non-proxied"
+    assert annotations["infra.viktorbarzin.me/auth"] == "required"
+    assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
+    assert annotations["cloudflare.viktorbarzin.me/dns-type"] == "non-proxied"
     assert ingress["spec"]["rules"][0]["host"] == host
     service = stack.k8s("Service", name, "ytdlp")["inputs"]["spec"]
     assert service["ports"][0]["port"] == 80 and service["ports"][0]["targetPort"] == service_port
