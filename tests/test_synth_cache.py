@@ -200,8 +200,8 @@ def test_a_stack_synthesized_after_others_in_one_worker_matches_it_alone(tmp_pat
                                "--stacks", *names], cwd=REPO, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
-    run(tmp_path / "shared", "traefik", "authentik", "tandoor")
+    run(tmp_path / "together", "traefik", "authentik", "tandoor")
     run(tmp_path / "alone", "tandoor")
     for rel in ["resources.json", *sorted(p.name for p in (tmp_path / "alone" / "tandoor" / "manifests").iterdir())]:
         path = rel if rel == "resources.json" else f"manifests/{rel}"
-        assert (tmp_path / "shared" / "tandoor" / path).read_bytes() == (tmp_path / "alone" / "tandoor" / path).read_bytes()
+        assert (tmp_path / "together" / "tandoor" / path).read_bytes() == (tmp_path / "alone" / "tandoor" / path).read_bytes()

@@ -40,5 +40,5 @@ def test_namespace_has_upstreams_labels_and_no_tier(synth_stack):
     # stacks/ac/main.tf at 0cd4afb6: two labels, no tier, Goldilocks' label ignored.
     namespace = synth_stack("ac").k8s("Namespace", "ac")
     assert namespace["inputs"]["metadata"]["labels"] == {"istio-injection": "disabled", "keel.sh/enrolled": "true"}
-    assert namespace["options"]["ignoreChanges"] == [c.IGNORE_GOLDILOCKS_LABEL]
+    assert namespace["options"]["ignoreChanges"] == ['metadata.labels["goldilocks.fairwinds.com/vpa-update-mode"]']
     assert namespace["options"]["protect"] is False
