@@ -32,7 +32,6 @@ HelmRelease("homepage", HelmReleaseArgs(
     chart="homepage",
     # Upstream left the chart floating; confirm the live release's version before the first `up` (README.md).
     version="2.1.0",
-    cleanup_on_fail=False,
     values=homepage_values(),
 ), opts=ns_opts)
 

@@ -10,7 +10,7 @@ def test_release_is_pinned_with_cluster_discovery_values(synth_stack):
     inputs = release["inputs"]
     assert (inputs["name"], inputs["namespace"], inputs["chart"]) == ("homepage", NS, "homepage")
     assert inputs["repositoryOpts"] == {"repo": "http://jameswynn.github.io/helm-charts"}
-    assert inputs["version"] == "2.1.0" and inputs["atomic"] is True
+    assert inputs["version"] == "2.1.0" and inputs["atomic"] is True and inputs["cleanupOnFail"] is True
     values = inputs["values"]
     assert values["image"] == {"repository": "ghcr.io/gethomepage/homepage", "tag": "v1.10.1"}
     assert values["enableRbac"] is True and values["serviceAccount"]["create"] is True
