@@ -22,8 +22,8 @@ MUSIC_NFS = {"server": "192.168.1.127", "path": "/srv/nfs/freedify-music"}
 TOKEN_ENV = ("LISTENBRAINZ_TOKEN", "GENIUS_ACCESS_TOKEN", "DAB_SESSION", "DAB_VISITOR_ID", "GEMINI_API_KEY")
 STREAM_MIDDLEWARES = f"{c.MW_RETRY},{c.MW_RATE_LIMIT}"
 STREAM_AUTH_REASON = (
-    "Only /api/stream/: AirPlay receivers fetch the audio directly and cannot log in to Authentik; a stream "
-    "URL is reachable only by whoever the logged-in app handed it to, and rate-limit still applies")
+    "Only the /api/stream/ prefix, audio only: AirPlay receivers fetch it directly and cannot complete an "
+    "Authentik login; the UI and the rest of the API stay behind forward-auth, and rate-limit applies")
 
 
 def _optional_env(name: str, value: pulumi.Input[str] | None) -> dict:
@@ -76,6 +76,9 @@ def music_instance(user: str, *, settings: ClusterSettings, tokens: Mapping[str,
             c.ROUTER_ENTRYPOINTS_ANNOTATION: "websecure",
             # Above the login-gated router of the same host, so /api/stream/ skips Authentik.
             "traefik.ingress.kubernetes.io/router.priority": "100",
+            # Upstream stated no posture; the policy pack needs it said (README).
+            c.AUTH_ANNOTATION: "none",
+            c.AUTH_REASON_ANNOTATION: STREAM_AUTH_REASON,
         }},
         spec={
             "ingress_class_name": c.INGRESS_CLASS,
