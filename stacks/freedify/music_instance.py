@@ -9,6 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components import constants as c
+from components.errors import ArgumentError
 from components.ingress import IngressArgs, IngressFactory
 from components.settings import ClusterSettings
 from components.web_app import WebApp, WebAppArgs
@@ -38,7 +39,8 @@ def music_instance(user: str, *, settings: ClusterSettings, tokens: Mapping[str,
     """Objects of `music-<user>`; ``tokens`` maps TOKEN_ENV names to values (absent = none)."""
     unknown = sorted(set(tokens) - set(TOKEN_ENV))
     if unknown:
-        raise ValueError(f"freedify music-{user}: unknown token env {unknown!r}; expected some of {TOKEN_ENV!r}")
+        raise ArgumentError(f"freedify music_instance({user!r})", "tokens", f"names unknown env vars {unknown!r}",
+                            TOKEN_ENV)
     name = f"music-{user}"
     page = {"http_get": {"path": "/", "port": PORT}}
     WebApp(name, WebAppArgs(

@@ -52,3 +52,18 @@ def test_music_library_is_the_shared_nfs_export(synth_stack):
         assert service["ports"] == [{"name": "http", "port": 80, "targetPort": 8000}]
     records = [r for r in stack.resources if r["type"].startswith("cloudflare:")]
     assert {r["inputs"]["name"] for r in records} == {"music-viktor.viktorbarzin.me", "music-emo.viktorbarzin.me"}
+
+
+def test_an_unknown_token_env_is_refused_before_anything_is_declared(monkeypatch):
+    from pathlib import Path
+
+    from components.errors import ArgumentError
+    from components.settings import ClusterSettings
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "stacks" / "freedify"))
+    from music_instance import music_instance
+
+    with pytest.raises(ArgumentError) as err:
+        music_instance("viktor", settings=ClusterSettings(), tokens={"GENIUS_TOKEN": "x"}, shared_env={},
+                       homepage={}, opts=None)
+    assert err.value.argument == "tokens" and "GENIUS_TOKEN" in str(err.value)
