@@ -43,8 +43,9 @@ class DatabaseCredentialsArgs:
     password_key: str = "password"
     """Secret key the password is synced into (and the Go template variable of ``template``)."""
     template: Mapping[str, str] = field(default_factory=dict)
-    """Secret keys rendered from the password: values contain :data:`PASSWORD` (see
-    :func:`database_url`). Empty: the Secret holds only ``password_key``."""
+    """Keys of the synced Secret: values containing :data:`PASSWORD` are rendered from the
+    password (see :func:`database_url`), others are literal (a user name, say); at least one
+    must contain it. Empty: the Secret holds only ``password_key``."""
     reload_match: bool = False
     """Stamp ``reloader.stakater.com/match: "true"`` on the synced Secret."""
     remote_key: str | None = None
@@ -63,12 +64,17 @@ class DatabaseCredentialsArgs:
             raise ArgumentError(_COMPONENT, "template", "must map Secret keys to template text")
         for key, value in self.template.items():
             require_text(_COMPONENT, "template", key)
-            if not isinstance(value, str) or PASSWORD not in value:
-                raise ArgumentError(_COMPONENT, f"template[{key!r}]",
-                                    f"is {value!r}; it must contain {PASSWORD} (use database_url())")
+            if not isinstance(value, str):
+                raise ArgumentError(_COMPONENT, f"template[{key!r}]", f"is {value!r}, expected text")
             if "{{" in value:
                 raise ArgumentError(_COMPONENT, f"template[{key!r}]",
                                     f"writes a Go template by hand; use {PASSWORD} for the password")
+        # A templated Secret holds only the template's keys, so without the token the
+        # rotated password would never reach the app.
+        if self.template and not any(PASSWORD in value for value in self.template.values()):
+            key, value = next(iter(self.template.items()))
+            raise ArgumentError(_COMPONENT, f"template[{key!r}]",
+                                f"is {value!r}; some value must contain {PASSWORD} (use database_url())")
 
 
 def credentials_args(args: DatabaseCredentialsArgs) -> ExternalSecretArgs:

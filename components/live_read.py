@@ -56,6 +56,9 @@ class LiveReadArgs:
     """What must exist first: the ExternalSecret that syncs the Secret, typically."""
     resource_name: str | None = None
     """Logical name of the read (part of its URN in state); default ``<name>-synced``."""
+    optional: Mapping[str, str] = field(default_factory=dict)
+    """Keys the live object may lack, with the value to use then (upstream's
+    ``lookup(data, key, default)``); any other missing key is an error on ``pulumi up``."""
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
@@ -68,9 +71,13 @@ class LiveReadArgs:
                 require_choice(_COMPONENT, "keys[]", key, SERVICE_FIELDS)
         if len(set(self.keys)) != len(self.keys):
             raise ArgumentError(_COMPONENT, "keys", f"lists a key twice: {list(self.keys)!r}")
-        unknown = sorted(set(self.placeholders) - set(self.keys))
-        if unknown:
-            raise ArgumentError(_COMPONENT, "placeholders", f"names keys that are not read: {unknown!r}")
+        for argument in ("placeholders", "optional"):
+            unknown = sorted(set(getattr(self, argument)) - set(self.keys))
+            if unknown:
+                raise ArgumentError(_COMPONENT, argument, f"names keys that are not read: {unknown!r}")
+        for key, value in self.optional.items():
+            if not isinstance(value, str):
+                raise ArgumentError(_COMPONENT, f"optional[{key!r}]", f"is {value!r}, expected the text to use")
 
 
 def placeholder(kind: str, namespace: str, name: str, key: str) -> str:
@@ -99,6 +106,8 @@ def read_live(name: str, args: LiveReadArgs) -> dict[str, pulumi.Output[str]]:
     def pick(values: Mapping[str, str], key: str) -> str:
         if key in values and values[key] is not None:
             return values[key]
+        if key in args.optional:
+            return args.optional[key]
         hint = f" (it comes from {args.source})" if args.source else ""
         if pulumi.runtime.is_dry_run():
             pulumi.log.warn(f"{where} has no {key!r} yet{hint}; the preview uses a placeholder")
@@ -108,10 +117,15 @@ def read_live(name: str, args: LiveReadArgs) -> dict[str, pulumi.Output[str]]:
     return {k: pulumi.Output.secret(data.apply(lambda values, k=k: pick(values, k))) for k in args.keys}
 
 
-def json_value(value: pulumi.Output[str], *path: str) -> pulumi.Output[Any]:
+_REQUIRED = object()
+
+
+def json_value(value: pulumi.Output[str], *path: str, default: Any = _REQUIRED) -> pulumi.Output[Any]:
     """The member at ``path`` of a JSON document read with :func:`read_live` (still secret).
 
-    A placeholder that is not JSON yields the placeholder itself, so previews render.
+    With ``default``, a document whose last object lacks the final member yields
+    ``default`` (upstream's ``lookup(obj, key, null)``); the members leading to it must
+    still exist. A placeholder that is not JSON yields the placeholder itself, so previews render.
     """
     def pick(text: str) -> Any:
         try:
@@ -120,9 +134,11 @@ def json_value(value: pulumi.Output[str], *path: str) -> pulumi.Output[Any]:
             if text.startswith(PLACEHOLDER_MARKER):
                 return text
             raise
-        for step in path:
+        for step in path[:-1]:
             node = node[step]
-        return node
+        if path and default is not _REQUIRED and isinstance(node, Mapping) and path[-1] not in node:
+            return default
+        return node[path[-1]] if path else node
 
     return pulumi.Output.secret(value.apply(pick))
 

@@ -8,6 +8,7 @@ synth) render it; a real ``pulumi up`` refuses, naming the file to bring over.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,35 @@ def content_hash(texts: Sequence[str], algorithm: str = "sha256") -> str:
     if len(texts) == 1:
         return digest(texts[0])
     return digest(",".join(digest(t) for t in texts))
+
+
+# Go's encoder escapes these for safe embedding in HTML; Terraform's jsonencode inherits it.
+_GO_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def terraform_json(value: object) -> str:
+    """``value`` encoded byte for byte as Terraform's ``jsonencode`` wrote it.
+
+    Sorted keys, no whitespace, non-ASCII kept as UTF-8, and Go's HTML-safe escapes, so
+    content that upstream rendered with jsonencode (a ConfigMap file, a Secret key) is
+    adopted without a change. Floats are refused: Terraform prints numbers its own way.
+    """
+    _refuse_floats(value)
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escape in _GO_JSON_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+def _refuse_floats(value: object) -> None:
+    if isinstance(value, float):
+        raise TypeError(f"terraform_json: {value!r} is a float; pass the number as Terraform printed it (a string)")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_floats(item)
 
 
 def tls_material(root: str | Path = REPO_ROOT) -> tuple[pulumi.Output[str], pulumi.Output[str]]:

@@ -10,7 +10,7 @@ from components.errors import ArgumentError
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import PlaceholderError, load_payload, tls_material
+from components.payload import PlaceholderError, load_payload, terraform_json, tls_material
 from components.settings import ClusterSettings
 from components.tls_secret import TlsSecret, TlsSecretArgs
 from components.workload import deployment_ignore_changes, secret_env
@@ -133,6 +133,22 @@ def test_placeholder_payload_renders_in_preview_and_refuses_on_update(run_mocked
     assert seen["text"].startswith("PLACEHOLDER")
     recorded = run_mocked(lambda: load_payload(tmp_path, "dash.json"), preview=False, expect_error=True)
     assert "PlaceholderError" in recorded.result.error and "dash.json" in recorded.result.error
+
+
+@pytest.mark.parametrize("value, encoded", [
+    ([{"url": "https://u.example", "name": "Main", "apiKey": "k"}],
+     '[{"apiKey":"k","name":"Main","url":"https://u.example"}]'),
+    ({"b": [1, True, None], "a": {"z": "x", "y": ""}}, '{"a":{"y":"","z":"x"},"b":[1,true,null]}'),
+    ({"html": "<a href='x'>&</a>"}, '{"html":"\\u003ca href=\'x\'\\u003e\\u0026\\u003c/a\\u003e"}'),
+    ({"text": "Ж\u2028"}, '{"text":"Ж\\u2028"}'),
+])
+def test_terraform_json_matches_jsonencode_bytes(value, encoded):
+    assert terraform_json(value) == encoded
+
+
+def test_terraform_json_refuses_floats():
+    with pytest.raises(TypeError, match="float"):
+        terraform_json({"ratio": [0.5]})
 
 
 def test_tls_material_missing_files(run_mocked, tmp_path: Path):

@@ -48,6 +48,13 @@ def test_plain_secret_with_own_key_has_no_template(run_mocked):
                              "remoteRef": {"key": "static-creds/mysql-speedtest", "property": "password"}}]
 
 
+def test_literal_template_values_sit_beside_the_password(run_mocked):
+    recorded = run_mocked(lambda: DatabaseCredentials("db", DatabaseCredentialsArgs(
+        namespace="url", role="mysql-shlink", template={"DB_USER": "shlink", "DB_PASSWORD": PASSWORD})))
+    spec = recorded.k8s("ExternalSecret", "db").inputs["spec"]
+    assert spec["target"]["template"] == {"data": {"DB_USER": "shlink", "DB_PASSWORD": "{{ .password }}"}}
+
+
 def test_template_uses_the_password_key_and_remote_key_override(run_mocked):
     recorded = run_mocked(lambda: DatabaseCredentials("c", DatabaseCredentialsArgs(
         namespace="n", role="pg-goodreads-sync", password_key="db_password",
@@ -64,6 +71,8 @@ def test_template_uses_the_password_key_and_remote_key_override(run_mocked):
     ({"namespace": "n", "role": "pg-a", "template": {"URL": "postgresql://a@pg/a"}}, "template['URL']"),
     ({"namespace": "n", "role": "pg-a", "template": {"URL": "postgresql://a:{{ .password }}@pg/a {password}"}},
      "template['URL']"),
+    ({"namespace": "n", "role": "pg-a", "template": {"USER": "a", "HOST": "pg"}}, "template['USER']"),
+    ({"namespace": "n", "role": "pg-a", "template": {"USER": 5, "PASSWORD": PASSWORD}}, "template['USER']"),
     ({"namespace": "n", "role": "pg-a", "template": ["URL"]}, "template"),
     ({"namespace": "n", "role": "pg-a", "remote_key": ""}, "remote_key"),
 ])

@@ -97,6 +97,25 @@ def test_missing_key_in_preview_renders_the_placeholder(run_mocked, live_cluster
     assert seen["absent"] == "{}"
 
 
+def test_optional_key_missing_on_up_takes_its_default(run_mocked, live_cluster):
+    seen, _ = capture(run_mocked, lambda: read_live("app-secrets", LiveReadArgs(
+        namespace="app", keys=["token", "absent"], optional={"absent": "", "token": "unused"})), preview=False)
+    assert seen == {"token": "s3cret", "absent": ""}
+
+
+def test_json_member_default_only_for_the_last_step(run_mocked, live_cluster):
+    def make():
+        widget = read_live("app-secrets", LiveReadArgs(namespace="app", keys=["widget"]))["widget"]
+        return {"present": json_value(widget, "app", "key", default=None),
+                "missing": json_value(widget, "app", "other", default=None)}
+
+    seen, _ = capture(run_mocked, make)
+    assert seen == {"present": "k-123", "missing": None}
+    _, recorded = capture(run_mocked, lambda: {"x": json_value(read_live("app-secrets", LiveReadArgs(
+        namespace="app", keys=["widget"]))["widget"], "nobody", "key", default=None)}, expect_error=True)
+    assert "KeyError" in recorded.result.error and "nobody" in recorded.result.error
+
+
 def test_offline_synth_reads_nothing_and_uses_placeholders(run_mocked, live_cluster, monkeypatch):
     monkeypatch.setenv(OFFLINE_SYNTH_ENV, "1")
 
@@ -119,6 +138,8 @@ def test_offline_synth_reads_nothing_and_uses_placeholders(run_mocked, live_clus
     ({"namespace": "app", "keys": ["k"], "kind": "Pod"}, "kind"),
     ({"namespace": "app", "keys": ["spec.ports"], "kind": "Service"}, "keys[]"),
     ({"namespace": "app", "keys": ["k"], "placeholders": {"other": "x"}}, "placeholders"),
+    ({"namespace": "app", "keys": ["k"], "optional": {"other": ""}}, "optional"),
+    ({"namespace": "app", "keys": ["k"], "optional": {"k": None}}, "optional['k']"),
 ])
 def test_bad_arguments_name_the_argument(kwargs, argument):
     with pytest.raises(ArgumentError) as err:
