@@ -1,42 +1,69 @@
-# Entry points for the operator and CI. `make synth` is the main job, `make test` the tests.
-PYTHON_VERSION ?= python3
-VENV := .venv
+# Entry points for the operator and CI. `make help` lists them.
+#
+# PYTHON picks the interpreter: a command (python3, /usr/bin/python3.13) or a bare version
+# (PYTHON=3.13), which also moves the venv to .venv-3.13 so two versions can coexist.
+# VENV overrides the venv directory. The Pulumi CLI always uses .venv (stacks' Pulumi.yaml).
+PYTHON ?= python3
+ifneq ($(filter 3.%,$(PYTHON)),)
+PYTHON_BIN := python$(PYTHON)
+VENV ?= .venv-$(PYTHON)
+else
+PYTHON_BIN := $(PYTHON)
+VENV ?= .venv
+endif
 PY := $(VENV)/bin/python
+LOCK := requirements.lock
+# pip-compile runs from its own venv so the project venv holds exactly the lock.
+LOCK_VENV := .venv-lock
+PIP_TOOLS_VERSION := 7.5.1
 STACKS ?=
 BASE ?= origin/main
 
-.PHONY: venv synth synth-only policy-check test affected import-plan bench clean
+.PHONY: help venv lock synth synth-only policy-check test affected import-plan new-stack graph bench clean
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
-	touch $@
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  variables: STACKS=\"a b\" (synth/policy-check), PYTHON=3.13 or VENV=dir (which venv), BASE=<rev> (affected)"
 
-venv: $(VENV)/.installed
+$(VENV)/.installed: $(LOCK) tools/setup_venv.py
+	@$(PYTHON_BIN) tools/setup_venv.py --venv $(VENV) --lock $(LOCK)
+	@touch $@
+
+venv: $(VENV)/.installed ## create/refresh the virtualenv from requirements.lock (quiet unless it fails)
+
+lock: ## re-resolve requirements.txt into requirements.lock (pinned, with hashes)
+	@test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON_BIN) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION); }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --output-file $(LOCK) requirements.txt
 
 # Offline synth of the fleet under Pulumi's mock runtime + schema check + policy pack.
-synth: synth-only policy-check
+synth: synth-only policy-check ## offline synth of every stack (or STACKS=...) + schema check + policy pack
 
-synth-only: venv
+synth-only: venv ## offline synth + schema check, no policy pack
 	$(PY) -m tools.synth $(if $(STACKS),--stacks $(STACKS))
 
-policy-check: venv
+policy-check: venv ## the policy pack over build/synth, through the analyzer protocol
 	$(PY) -m tools.policy_check $(if $(STACKS),--stacks $(STACKS))
 
-test: venv
+test: venv ## the test suite
 	$(PY) -m pytest -q
 
-affected: venv
+affected: venv ## stacks a change affects (BASE=<rev>)
 	@$(PY) -m tools.ops.affected --base $(BASE)
 
-import-plan: venv
+import-plan: venv ## adopt live objects from Terraform state (STACK=<name> TFSTATE=<file>)
 	$(PY) -m tools.import_plan --stack $(STACK) --tfstate $(TFSTATE)
 
-bench: venv
+new-stack: venv ## scaffold stacks/NAME + its test (NAME=<name>), see docs/adding-a-service.md
+	@$(PY) -m tools.new_stack $(NAME)
+
+graph: venv ## redraw docs/stack-graph.svg from every stack.yaml depends_on
+	$(PY) -m tools.stack_graph --out docs/stack-graph.svg
+
+bench: venv ## benchmarks (print numbers)
 	$(PY) bench/synth_bench.py
 	@if [ -f bench/drift_bench.py ]; then $(PY) bench/drift_bench.py; fi
 
-clean:
+clean: ## remove build/
 	rm -rf build
