@@ -1,10 +1,10 @@
 """OwnTracks recorder behind HTTP basic auth; a Lua hook copies each point to Dawarich."""
 
 import base64
-import crypt  # bcrypt via libxcrypt; see README
 import json
 from pathlib import Path
 
+import bcrypt
 import pulumi
 import pulumi_kubernetes as k8s
 
@@ -40,7 +40,8 @@ def _htpasswd(secret_data: dict | None) -> str:
             return ""
         raise KeyError(f"{NS}/{SECRETS} has no credentials key (Vault secret/owntracks)")
     logins = json.loads(base64.b64decode(raw))
-    return "\n".join(f"{user}:{crypt.crypt(pw, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**10))}"
+    # $2a$, cost 10: the form Terraform's bcrypt() wrote for these logins (see README).
+    return "\n".join(f"{user}:{bcrypt.hashpw(pw.encode(), bcrypt.gensalt(rounds=10, prefix=b'2a')).decode()}"
                      for user, pw in logins.items())
 
 
