@@ -5,7 +5,10 @@
 # VENV overrides the venv directory. The Pulumi CLI always uses .venv (stacks' Pulumi.yaml).
 PYTHON ?= python3
 ifneq ($(filter 3.%,$(PYTHON)),)
-PYTHON_BIN := python$(PYTHON)
+# python3.13 on PATH if it runs, else the pyenv install of that version (pyenv's shim
+# for a version that is installed but not selected exits 127).
+PYTHON_BIN := $(shell python$(PYTHON) -c '' 2>/dev/null && echo python$(PYTHON) || \
+  { p=$$(pyenv prefix $(PYTHON) 2>/dev/null) && echo $$p/bin/python$(PYTHON); } || echo python$(PYTHON))
 VENV ?= .venv-$(PYTHON)
 else
 PYTHON_BIN := $(PYTHON)
