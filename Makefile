@@ -58,8 +58,10 @@ affected: venv ## stacks a change affects (BASE=<rev>)
 import-plan: venv ## adopt live objects from Terraform state (STACK=<name> TFSTATE=<file>)
 	$(PY) -m tools.import_plan --stack $(STACK) --tfstate $(TFSTATE)
 
-new-stack: venv ## scaffold stacks/NAME + its test (NAME=<name>), see docs/adding-a-service.md
+new-stack: venv ## scaffold stacks/NAME + its test (NAME=<name>) and list it in docs/stacks.md and the graph
 	@$(PY) -m tools.new_stack $(NAME)
+	@$(PY) -m tools.stacks_doc
+	@$(PY) -m tools.stack_graph --out docs/stack-graph.svg
 
 graph: venv ## redraw docs/stack-graph.svg from every stack.yaml depends_on
 	$(PY) -m tools.stack_graph --out docs/stack-graph.svg

@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(f"new-stack: wrote {path.relative_to(args.root)}")
     print(f"new-stack: next: edit stacks/{args.name}/__main__.py, then `make synth STACKS={args.name}`, "
-          f"`.venv/bin/python -m pytest -q tests/stacks/test_{args.name.replace('-', '_')}.py`, "
-          "`python -m tools.stacks_doc` and `make graph` (docs/adding-a-service.md)")
+          f"`.venv/bin/python -m pytest -q tests/stacks/test_{args.name.replace('-', '_')}.py` "
+          "(docs/adding-a-service.md)")
     return 0
 
 
