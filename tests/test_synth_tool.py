@@ -69,7 +69,11 @@ def test_a_failing_stack_is_named_and_the_others_still_synthesize(tmp_path):
     make_stack(tmp_path / "stacks", "fine", GOOD, {"greeting": "x", "token": "y"})
     proc = synth(tmp_path / "stacks", tmp_path / "out")
     assert proc.returncode == 1
-    assert "broken: program failed: ArgumentError: IngressFactory: argument 'auth' is 'sometimes'" in proc.stdout
+    program = (tmp_path / "stacks" / "broken" / "__main__.py").resolve()
+    # The stack, the program line that built the component, then the component's message.
+    assert (f"broken: program failed: {program}:4: ArgumentError: IngressFactory: argument 'auth' "
+            "is 'sometimes'") in proc.stdout
+    assert "Task was destroyed" not in proc.stdout + proc.stderr
     assert "schema: urn:pulumi:prod::schema::kubernetes:core/v1:Service::svc: spec.ports.0.port" in proc.stdout
     assert (tmp_path / "out" / "fine" / "resources.json").is_file()
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())

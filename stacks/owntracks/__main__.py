@@ -1,9 +1,9 @@
 """OwnTracks recorder behind HTTP basic auth; a Lua hook copies each point to Dawarich."""
 
-import crypt  # bcrypt via libxcrypt; see README
 import json
 from pathlib import Path
 
+import bcrypt
 import pulumi
 import pulumi_kubernetes as k8s
 
@@ -36,7 +36,8 @@ synced = read_live(SECRETS, LiveReadArgs(namespace=NS, keys=["credentials"], dep
 
 def _htpasswd(credentials: str) -> str:
     logins = json.loads(credentials)
-    return "\n".join(f"{user}:{crypt.crypt(pw, crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**10))}"
+    # $2a$, cost 10: the form Terraform's bcrypt() wrote for these logins (see README).
+    return "\n".join(f"{user}:{bcrypt.hashpw(pw.encode(), bcrypt.gensalt(rounds=10, prefix=b'2a')).decode()}"
                      for user, pw in logins.items())
 
 

@@ -22,7 +22,7 @@ from typing import Iterable, Protocol
 from .repo import STACKS_DIR, is_stack_dir_name, repo_root
 
 ALL_STACK_FILES = frozenset({
-    "requirements.txt", "requirements-dev.txt", "constraints.txt", "pyproject.toml", "setup.py",
+    "requirements.txt", "requirements.lock", "requirements-dev.txt", "constraints.txt", "pyproject.toml", "setup.py",
     "setup.cfg", ".python-version",
 })
 POLICY_PREFIX = "policies/"

@@ -88,7 +88,10 @@ class PackProcess:
 
     def __init__(self, pack_dir: Path = PACK_DIR, python: Optional[str] = None, timeout: float = 60.0):
         self.pack_dir = Path(pack_dir)
-        self.python = str(python or (DEFAULT_PYTHON if DEFAULT_PYTHON.exists() else sys.executable))
+        # A caller already inside a venv (`make test PYTHON=3.13`) runs the pack on its own
+        # interpreter; otherwise the repo venv, as the CLI would.
+        in_venv = sys.prefix != sys.base_prefix
+        self.python = str(python or (sys.executable if in_venv or not DEFAULT_PYTHON.exists() else DEFAULT_PYTHON))
         self.timeout = timeout
         self.proc: Optional[subprocess.Popen] = None
         self.channel = None

@@ -185,7 +185,16 @@ def run_callable(
     except BaseException as exc:  # noqa: BLE001 - reported per stack, other stacks go on
         if isinstance(exc, KeyboardInterrupt):
             raise
-        result.error = f"{type(exc).__name__}: {exc}"
+        from components.program_errors import report
+
+        result.error = report(exc).headline()
+        # The failed program leaves RPC tasks pending; end them here instead of letting
+        # asyncio log each one as destroyed.
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     finally:
         loop.close()
     result.registrations = list(monitor.registrations)
