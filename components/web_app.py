@@ -80,6 +80,8 @@ class WebAppArgs:
     """`RollingUpdate`, `Recreate` or None (Kubernetes default)."""
     rolling_update: Mapping | None = None
     """max_surge / max_unavailable for `RollingUpdate`."""
+    revision_history_limit: int | None = None
+    """Old ReplicaSets kept for rollback; None leaves the Kubernetes default (10)."""
     volumes: Sequence[Mapping] = ()
     init_containers: Sequence[Mapping] = ()
     pod_spec: Mapping = field(default_factory=dict)
@@ -122,6 +124,11 @@ class WebAppArgs:
             raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 0:
             raise ArgumentError(_COMPONENT, "replicas", f"is {self.replicas!r}, expected an integer >= 0")
+        if self.revision_history_limit is not None and (
+                isinstance(self.revision_history_limit, bool) or not isinstance(self.revision_history_limit, int)
+                or self.revision_history_limit < 0):
+            raise ArgumentError(_COMPONENT, "revision_history_limit",
+                                f"is {self.revision_history_limit!r}, expected an integer >= 0")
         if self.strategy is not None:
             require_choice(_COMPONENT, "strategy", self.strategy, STRATEGIES)
         if self.rolling_update is not None and self.strategy == "Recreate":
@@ -189,6 +196,8 @@ def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
 
     spec: dict = {"replicas": args.replicas, "selector": {"match_labels": selector},
                   "template": {"metadata": template_metadata, "spec": pod}}
+    if args.revision_history_limit is not None:
+        spec["revision_history_limit"] = args.revision_history_limit
     if args.strategy is not None or args.rolling_update is not None:
         strategy: dict = {}
         if args.strategy is not None:

@@ -50,6 +50,15 @@ def test_keel_sablier_tier_and_service(run_mocked):
     assert service.inputs["metadata"]["labels"] == {"app": "tandoor"}
 
 
+def test_revision_history_limit_only_when_given(run_mocked):
+    kept = run_mocked(lambda: WebApp("w", app_args(revision_history_limit=3))).k8s("Deployment", "w")
+    assert kept.inputs["spec"]["revisionHistoryLimit"] == 3
+    zero = run_mocked(lambda: WebApp("w", app_args(revision_history_limit=0))).k8s("Deployment", "w")
+    assert zero.inputs["spec"]["revisionHistoryLimit"] == 0
+    default = run_mocked(lambda: WebApp("w", app_args())).k8s("Deployment", "w")
+    assert "revisionHistoryLimit" not in default.inputs["spec"]
+
+
 def test_custom_selector_service_name_and_type(run_mocked):
     recorded = run_mocked(lambda: WebApp("city", app_args(
         selector={"run": "city"}, service_name="city-web", service_type="LoadBalancer",
@@ -91,6 +100,8 @@ BAD = [
     (dict(service_ports=[{"name": "http"}]), "service_ports"),
     (dict(service_ignore_changes="spec.ports"), "service_ignore_changes"),
     (dict(namespace="Apps"), "namespace"),
+    (dict(revision_history_limit=-1), "revision_history_limit"),
+    (dict(revision_history_limit="3"), "revision_history_limit"),
 ]
 
 
