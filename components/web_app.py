@@ -18,7 +18,8 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label
 from components.workload import (
-    GPU_MEMORY_RESOURCE, GPU_RESOURCE, Gpu, deployment_ignore_changes, gpu_containers, gpu_pod_spec, sablier_labels,
+    GPU_MEMORY_RESOURCE, GPU_RESOURCE, KEEL_ANNOTATIONS, Gpu, deployment_ignore_changes, gpu_containers, gpu_pod_spec,
+    sablier_labels,
 )
 
 _COMPONENT = "WebApp"
@@ -94,6 +95,9 @@ class WebAppArgs:
     image-pinned policy accepts it."""
     keel_containers: Sequence[int] = (0,)
     """Containers whose image tag Keel owns."""
+    keel_enforced_annotations: Sequence[str] = ()
+    """Keel annotations (of workload.KEEL_ANNOTATIONS) left out of the ignore list, so that
+    `up` restores them when something else strips them: set them in ``annotations``."""
     sablier_group: str | None = None
     """Scale-to-zero group: enrolment labels on the Deployment, replicas left to Sablier."""
     ignore_changes: Sequence[str] = ()
@@ -148,6 +152,15 @@ class WebAppArgs:
             for key in (GPU_RESOURCE, GPU_MEMORY_RESOURCE):
                 if key in limits:
                     raise ArgumentError(_COMPONENT, "containers", f"must not set the {key!r} limit; use the gpu argument")
+        if isinstance(self.keel_enforced_annotations, str):
+            raise ArgumentError(_COMPONENT, "keel_enforced_annotations", "must be a list of annotation keys, not a string")
+        for key in self.keel_enforced_annotations:
+            if not self.keel:
+                raise ArgumentError(_COMPONENT, "keel_enforced_annotations", "needs keel=True")
+            require_choice(_COMPONENT, "keel_enforced_annotations[]", key, KEEL_ANNOTATIONS)
+            if key not in self.annotations:
+                raise ArgumentError(_COMPONENT, "keel_enforced_annotations",
+                                    f"names {key!r}, which is not in annotations; an enforced key needs a value")
         for i in self.keel_containers:
             if not 0 <= i < len(self.containers):
                 raise ArgumentError(_COMPONENT, "keel_containers", f"index {i} is out of range")
@@ -223,6 +236,7 @@ class WebApp(pulumi.ComponentResource):
         super().__init__("homelab:k8s:WebApp", name, None, opts)
         metadata, spec = deployment_spec(name, args)
         ignore = deployment_ignore_changes(keel=args.keel, keel_containers=args.keel_containers,
+                                           keel_enforced=args.keel_enforced_annotations,
                                            sablier=args.sablier_group is not None, extra=args.ignore_changes)
         k8s.apps.v1.Deployment(f"{name}-deployment", metadata=metadata, spec=spec,
                                opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignore))
