@@ -18,8 +18,8 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label
 from components.workload import (
-    GPU_MEMORY_RESOURCE, GPU_RESOURCE, Gpu, deployment_ignore_changes, gpu_containers, gpu_pod_spec,
-    require_containers, sablier_labels,
+    GPU_MEMORY_RESOURCE, GPU_RESOURCE, KEEL_ANNOTATIONS, Gpu, deployment_ignore_changes, gpu_containers,
+    gpu_pod_spec, require_containers, sablier_labels,
 )
 
 _COMPONENT = "WebApp"
@@ -81,6 +81,8 @@ class WebAppArgs:
     """`RollingUpdate`, `Recreate` or None (Kubernetes default)."""
     rolling_update: Mapping | None = None
     """max_surge / max_unavailable for `RollingUpdate`."""
+    revision_history_limit: int | None = None
+    """Old ReplicaSets kept for rollback; None leaves the Kubernetes default (10)."""
     volumes: Sequence[Mapping] = ()
     init_containers: Sequence[Mapping] = ()
     pod_spec: Mapping = field(default_factory=dict)
@@ -93,6 +95,9 @@ class WebAppArgs:
     image-pinned policy accepts it."""
     keel_containers: Sequence[int] = (0,)
     """Containers whose image tag Keel owns."""
+    keel_enforced_annotations: Sequence[str] = ()
+    """Keel annotations (of workload.KEEL_ANNOTATIONS) left out of the ignore list, so that
+    `up` restores them when something else strips them: set them in ``annotations``."""
     sablier_group: str | None = None
     """Scale-to-zero group: enrolment labels on the Deployment, replicas left to Sablier."""
     ignore_changes: Sequence[str] = ()
@@ -119,6 +124,11 @@ class WebAppArgs:
             raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 0:
             raise ArgumentError(_COMPONENT, "replicas", f"is {self.replicas!r}, expected an integer >= 0")
+        if self.revision_history_limit is not None and (
+                isinstance(self.revision_history_limit, bool) or not isinstance(self.revision_history_limit, int)
+                or self.revision_history_limit < 0):
+            raise ArgumentError(_COMPONENT, "revision_history_limit",
+                                f"is {self.revision_history_limit!r}, expected an integer >= 0")
         if self.strategy is not None:
             require_choice(_COMPONENT, "strategy", self.strategy, STRATEGIES)
         if self.rolling_update is not None and self.strategy == "Recreate":
@@ -138,6 +148,15 @@ class WebAppArgs:
             for key in (GPU_RESOURCE, GPU_MEMORY_RESOURCE):
                 if key in limits:
                     raise ArgumentError(_COMPONENT, "containers", f"must not set the {key!r} limit; use the gpu argument")
+        if isinstance(self.keel_enforced_annotations, str):
+            raise ArgumentError(_COMPONENT, "keel_enforced_annotations", "must be a list of annotation keys, not a string")
+        for key in self.keel_enforced_annotations:
+            if not self.keel:
+                raise ArgumentError(_COMPONENT, "keel_enforced_annotations", "needs keel=True")
+            require_choice(_COMPONENT, "keel_enforced_annotations[]", key, KEEL_ANNOTATIONS)
+            if key not in self.annotations:
+                raise ArgumentError(_COMPONENT, "keel_enforced_annotations",
+                                    f"names {key!r}, which is not in annotations; an enforced key needs a value")
         for i in self.keel_containers:
             if not 0 <= i < len(self.containers):
                 raise ArgumentError(_COMPONENT, "keel_containers", f"index {i} is out of range")
@@ -186,6 +205,8 @@ def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
 
     spec: dict = {"replicas": args.replicas, "selector": {"match_labels": selector},
                   "template": {"metadata": template_metadata, "spec": pod}}
+    if args.revision_history_limit is not None:
+        spec["revision_history_limit"] = args.revision_history_limit
     if args.strategy is not None or args.rolling_update is not None:
         strategy: dict = {}
         if args.strategy is not None:
@@ -211,6 +232,7 @@ class WebApp(pulumi.ComponentResource):
         super().__init__("homelab:k8s:WebApp", name, None, opts)
         metadata, spec = deployment_spec(name, args)
         ignore = deployment_ignore_changes(keel=args.keel, keel_containers=args.keel_containers,
+                                           keel_enforced=args.keel_enforced_annotations,
                                            sablier=args.sablier_group is not None, extra=args.ignore_changes)
         k8s.apps.v1.Deployment(f"{name}-deployment", metadata=metadata, spec=spec,
                                opts=pulumi.ResourceOptions(parent=self, ignore_changes=ignore))

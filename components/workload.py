@@ -21,6 +21,7 @@ def deployment_ignore_changes(
     *,
     keel: bool = False,
     keel_containers: Iterable[int] = (0,),
+    keel_enforced: Iterable[str] = (),
     sablier: bool = False,
     extra: Iterable[str] = (),
     dns_config: bool = True,
@@ -28,12 +29,14 @@ def deployment_ignore_changes(
     """Pulumi ``ignore_changes`` paths for a Deployment/StatefulSet.
 
     - dns_config: Kyverno's inject-ndots mutation (on by default; every workload has it);
-    - keel: Keel's annotations, rollout bookkeeping and the image tag of ``keel_containers``;
+    - keel: Keel's annotations (except ``keel_enforced``, which the program keeps
+      asserting), rollout bookkeeping and the image tag of ``keel_containers``;
     - sablier: the replica count Sablier scales between 0 and 1.
     """
     paths: list[str] = [c.IGNORE_KYVERNO_DNS_CONFIG] if dns_config else []
     if keel:
-        paths += [f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS]
+        enforced = set(keel_enforced)
+        paths += [f'metadata.annotations["{a}"]' for a in KEEL_ANNOTATIONS if a not in enforced]
         paths += [f"spec.template.spec.containers[{i}].image" for i in keel_containers]
         paths += [f'metadata.annotations["{a}"]' for a in ROLLOUT_ANNOTATIONS]
         paths.append('spec.template.metadata.annotations["keel.sh/update-time"]')

@@ -49,6 +49,26 @@ def test_keel_sablier_tier_and_service(run_mocked):
     assert service.inputs["metadata"]["labels"] == {"app": "tandoor"}
 
 
+def test_enforced_keel_annotation_is_not_ignored(run_mocked):
+    recorded = run_mocked(lambda: WebApp("w", app_args(
+        keel=True, annotations={"keel.sh/policy": "force", "keel.sh/match-tag": "true"},
+        keel_enforced_annotations=["keel.sh/match-tag"])))
+    deployment = recorded.k8s("Deployment", "w")
+    ignored = deployment.options["ignoreChanges"]
+    assert 'metadata.annotations["keel.sh/match-tag"]' not in ignored
+    assert 'metadata.annotations["keel.sh/policy"]' in ignored
+    assert deployment.inputs["metadata"]["annotations"]["keel.sh/match-tag"] == "true"
+
+
+def test_revision_history_limit_only_when_given(run_mocked):
+    kept = run_mocked(lambda: WebApp("w", app_args(revision_history_limit=3))).k8s("Deployment", "w")
+    assert kept.inputs["spec"]["revisionHistoryLimit"] == 3
+    zero = run_mocked(lambda: WebApp("w", app_args(revision_history_limit=0))).k8s("Deployment", "w")
+    assert zero.inputs["spec"]["revisionHistoryLimit"] == 0
+    default = run_mocked(lambda: WebApp("w", app_args())).k8s("Deployment", "w")
+    assert "revisionHistoryLimit" not in default.inputs["spec"]
+
+
 def test_custom_selector_service_name_and_type(run_mocked):
     recorded = run_mocked(lambda: WebApp("city", app_args(
         selector={"run": "city"}, service_name="city-web", service_type="LoadBalancer",
@@ -90,6 +110,14 @@ BAD = [
     (dict(service_ports=[{"name": "http"}]), "service_ports"),
     (dict(service_ignore_changes="spec.ports"), "service_ignore_changes"),
     (dict(namespace="Apps"), "namespace"),
+    (dict(revision_history_limit=-1), "revision_history_limit"),
+    (dict(keel_enforced_annotations=["keel.sh/match-tag"], annotations={"keel.sh/match-tag": "true"}),
+     "keel_enforced_annotations"),
+    (dict(keel=True, keel_enforced_annotations=["keel.sh/match-tag"]), "keel_enforced_annotations"),
+    (dict(keel=True, keel_enforced_annotations=["keel.sh/other"], annotations={"keel.sh/other": "x"}),
+     "keel_enforced_annotations[]"),
+    (dict(keel=True, keel_enforced_annotations="keel.sh/match-tag"), "keel_enforced_annotations"),
+    (dict(revision_history_limit="3"), "revision_history_limit"),
 ]
 
 
