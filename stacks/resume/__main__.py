@@ -97,8 +97,8 @@ WebApp("resume", WebAppArgs(
 ingress = IngressFactory("resume", IngressArgs.on_cluster(
     settings,
     namespace=NS,
-    # Recruiters have no Authentik account: the guest binding renders the page and audits the visit.
     auth="public",
+    auth_reason="recruiters have no Authentik account; the guest binding renders the page and audits the visit",
     dns_type="proxied",
     sablier=Sablier(group=GROUP),
     extra_annotations={
