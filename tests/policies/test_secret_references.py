@@ -2,6 +2,7 @@
 
 import pytest
 
+from policies.pack_config import defaults
 from policies.secret_material import Heuristics, Scanner
 
 CFG = {"entropyMinLength": 24, "entropyThreshold": 3.5}
@@ -34,3 +35,9 @@ def test_a_random_leaf_inside_json_is_still_flagged():
     document = '{"nodePathMap":[],"token_b":"q8Zr2LkP0vX9mWn4Tb7YcHs1JdEa6Uf3"}'
     assert Scanner(Heuristics(CFG)).value("config.json", document) == [
         "json.token_b is a literal (its value is a high-entropy literal)"]
+
+
+def test_a_regexp_key_holds_a_pattern_not_a_secret():
+    pattern = "^(Watchdog|RebootRequired|KuredNodeWasNotDrained|InfoInhibitor|KernelOOMKiller)$"
+    assert Heuristics(defaults()).classify("alertFilterRegexp", pattern) == ""
+    assert Heuristics(defaults()).classify("alertFilter", pattern) == "its value is a high-entropy literal"
