@@ -54,6 +54,8 @@ storage_class = k8s.storage.v1.StorageClass(
     reclaim_policy="Delete",
     volume_binding_mode="WaitForFirstConsumer",
     allow_volume_expansion=False,
+    # A stray change or destroy must fail instead of replacing or deleting the class.
+    opts=pulumi.ResourceOptions(protect=True, retain_on_delete=True),
 )
 
 # Not a WebApp: the live Deployment has no `app` label and its tier label is `default`

@@ -78,6 +78,8 @@ storage_class = k8s.storage.v1.StorageClass(
     volume_binding_mode="Immediate",
     mount_options=["nfsvers=4", "soft", "timeo=30", "retrans=3", "actimeo=5"],
     parameters={"server": settings.nfs_server, "share": "/srv/nfs"},
+    # A stray change or destroy must fail instead of replacing or deleting the class.
+    opts=pulumi.ResourceOptions(protect=True, retain_on_delete=True),
 )
 
 pulumi.export("namespace", NS)

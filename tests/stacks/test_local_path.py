@@ -81,3 +81,8 @@ def test_rbac(stack):
 def test_namespace_has_no_tier(stack):
     metadata = stack.k8s("Namespace", NS)["inputs"]["metadata"]
     assert "tier" not in metadata.get("labels", {})
+
+
+def test_storage_class_cannot_be_replaced_or_deleted_by_an_up(stack):
+    options = stack.k8s("StorageClass", "local-path")["options"]
+    assert options["protect"] is True and options["retainOnDelete"] is True

@@ -64,3 +64,8 @@ def test_node_plugin_resources_and_no_chart_class(release):
 
 def test_namespace_labels(stack):
     assert stack.k8s("Namespace", NS)["inputs"]["metadata"]["labels"] == {"tier": "1-cluster", "keel.sh/enrolled": "true"}
+
+
+def test_storage_class_cannot_be_replaced_or_deleted_by_an_up(stack):
+    options = stack.k8s("StorageClass", "nfs-truenas")["options"]
+    assert options["protect"] is True and options["retainOnDelete"] is True
