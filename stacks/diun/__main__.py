@@ -1,4 +1,4 @@
-"""Diun: watches the image of every pod in the cluster and posts new tags to the n8n upgrade webhook."""
+"""Diun: watches the images of pods that opt in (`diun.enable`) cluster-wide and posts new tags to the n8n upgrade webhook."""
 
 import pulumi
 
