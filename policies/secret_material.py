@@ -39,6 +39,13 @@ def shannon(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
 
 
+def _json_container(value: str) -> bool:
+    try:
+        return isinstance(json.loads(value), (dict, list))
+    except ValueError:
+        return False
+
+
 class Heuristics:
     def __init__(self, cfg: dict) -> None:
         self.key_pats = [re.compile(p, re.I) for p in cfg.get("secretKeyPatterns") or []]
@@ -70,6 +77,9 @@ class Heuristics:
                 or value.startswith("-"):
             return False
         if "://" in value or value.startswith("/") or _REFERENCE.fullmatch(value):
+            return False
+        # A compact JSON document scores as random text; Scanner.text scores its leaves instead.
+        if value[:1] in ("{", "[") and _json_container(value):
             return False
         return shannon(value) >= self.threshold
 

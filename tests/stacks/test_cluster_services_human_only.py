@@ -14,7 +14,7 @@ from tools.ops.wrapper import Context, refuse_reason
 
 REPO = Path(__file__).resolve().parents[2]
 CLUSTER_SERVICES = ("reloader", "sealed-secrets", "keel", "metrics-server", "pvc-autoresizer",
-                    "descheduler", "vpa", "sablier")
+                    "descheduler", "vpa", "sablier", "nfs-csi", "local-path", "kured")
 
 
 @pytest.mark.parametrize("stack", CLUSTER_SERVICES)
