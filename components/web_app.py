@@ -70,7 +70,10 @@ class WebAppArgs:
     tier: str | None = None
     """Tier label on the Deployment's metadata (one of constants.TIERS values)."""
     labels: Mapping[str, str] = field(default_factory=dict)
-    """More Deployment labels (the selector labels are always included)."""
+    """More Deployment labels (with the selector's, unless ``labels_include_selector=False``)."""
+    labels_include_selector: bool = True
+    """False: the Deployment's own labels are ``labels`` (and the tier) only, for a live
+    object labelled with part of its selector (llama-cpp's `llama-swap`)."""
     annotations: Mapping[str, str] = field(default_factory=dict)
     """Deployment annotations."""
     pod_labels: Mapping[str, str] = field(default_factory=dict)
@@ -180,7 +183,7 @@ def unpinned(image: str) -> bool:
 def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
     """(metadata, spec) of the Deployment."""
     selector = dict(args.selector or {"app": name})
-    labels = {**selector, **args.labels}
+    labels = {**(selector if args.labels_include_selector else {}), **args.labels}
     if args.tier is not None:
         labels[c.TIER_LABEL] = args.tier
     if args.sablier_group is not None:

@@ -7,6 +7,7 @@ stack; these helpers are the one place that knows those field paths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -111,6 +112,9 @@ class Gpu:
     explicit_operator: bool = True
     """Write the toleration's `operator: Equal` (Kubernetes' default once `value` is set).
     Both forms exist live; keep each workload's as it is so adoption changes nothing."""
+    node_label: str = GPU_NODE_LABEL
+    """Node label (value "true") the pod selects: the GPU operator's `nvidia.com/gpu.present`,
+    or the hand-set `gpu` label one live workload (llama-cpp) still selects on."""
 
     def __post_init__(self) -> None:
         for argument, value in (("devices", self.devices), ("memory_mib", self.memory_mib)):
@@ -120,6 +124,8 @@ class Gpu:
             raise ArgumentError("Gpu", "memory_mib", "needs devices: a VRAM budget without the GPU means nothing")
         if isinstance(self.container, bool) or not isinstance(self.container, int) or self.container < 0:
             raise ArgumentError("Gpu", "container", f"is {self.container!r}, expected a container index")
+        if not isinstance(self.node_label, str) or not re.fullmatch(r"([a-z0-9.-]+/)?[A-Za-z0-9._-]+", self.node_label):
+            raise ArgumentError("Gpu", "node_label", f"is {self.node_label!r}, expected a label key like 'nvidia.com/gpu.present'")
 
 
 def gpu_pod_spec(gpu: Gpu, pod_spec: Mapping | None = None) -> dict:
@@ -127,7 +133,7 @@ def gpu_pod_spec(gpu: Gpu, pod_spec: Mapping | None = None) -> dict:
     pod = dict(pod_spec or {})
     toleration = {"key": GPU_RESOURCE, **({"operator": "Equal"} if gpu.explicit_operator else {}),
                   "value": "true", "effect": "NoSchedule"}
-    pod["node_selector"] = {**pod.get("node_selector", {}), GPU_NODE_LABEL: "true"}
+    pod["node_selector"] = {**pod.get("node_selector", {}), gpu.node_label: "true"}
     pod["tolerations"] = [*pod.get("tolerations", []), toleration]
     return pod
 

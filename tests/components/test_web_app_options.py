@@ -106,3 +106,22 @@ def test_bad_pdb_arguments(kwargs, argument):
     with pytest.raises(ArgumentError) as err:
         Pdb(**kwargs)
     assert err.value.argument == argument and str(err.value).startswith("Pdb: argument")
+
+
+def test_gpu_on_another_node_label(run_mocked):
+    recorded = run_mocked(lambda: WebApp("asr", WebAppArgs(
+        namespace="ml", containers=CONTAINERS[:1], gpu=Gpu(devices=1, node_label="gpu"))))
+    assert pod_of(recorded)["nodeSelector"] == {"gpu": "true"}
+    with pytest.raises(ArgumentError) as err:
+        Gpu(node_label="not a label")
+    assert err.value.argument == "node_label"
+
+
+def test_deployment_labels_without_the_selector(run_mocked):
+    recorded = run_mocked(lambda: WebApp("swap", WebAppArgs(
+        namespace="ml", containers=CONTAINERS[:1], selector={"app": "ml", "component": "swap"},
+        labels={"app": "ml"}, tier="2-gpu", labels_include_selector=False)))
+    deployment = recorded.k8s("Deployment", "swap").inputs
+    assert deployment["metadata"]["labels"] == {"app": "ml", "tier": "2-gpu"}
+    assert deployment["spec"]["selector"]["matchLabels"] == {"app": "ml", "component": "swap"}
+    assert deployment["spec"]["template"]["metadata"]["labels"] == {"app": "ml", "component": "swap"}

@@ -172,3 +172,21 @@ def test_synth_passes_after_bring_over(tmp_path: Path) -> None:
                              "--stacks", *stacks], cwd=tree, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(stacks)} stacks" in result.stdout and "0 failed" in result.stdout
+
+
+def test_heredoc_as_the_last_element_of_a_list(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_job_v1" "fetch" {\n'
+        '  metadata {\n    name = "fetch-data"\n  }\n'
+        '  container {\n'
+        '    command = ["/bin/bash", "-c", <<-EOT\n'
+        '      set -eu\n'
+        '      echo "$${HOME}"\n'
+        '    EOT\n'
+        '    ]\n'
+        '  }\n'
+        '}\n')
+    entry = bring_over.Entry("stacks/x/files/fetch.sh", "main.tf", "test",
+                             bring_over.Heredoc(resource="kubernetes_job_v1", name="fetch-data", attribute="command"))
+    assert bring_over.read_source(tmp_path, entry).decode() == 'set -eu\necho "${HOME}"\n'
