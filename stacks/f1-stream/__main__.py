@@ -9,7 +9,7 @@ claude-agent-service fixer to repoint, ship and verify it.
 import pulumi
 
 from components import constants as c
-from components.anubis import SERVICE_PORT as ANUBIS_PORT, AnubisArgs, AnubisInstance
+from components.anubis import SERVICE_PORT as ANUBIS_PORT, AnubisArgs, AnubisInstance, default_rules_with
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -90,29 +90,17 @@ WebApp("f1-stream", WebAppArgs(
 
 # The SPA's JSON routes and its immutable assets load before anyone can solve the
 # challenge, so they pass; HTML pages are challenged.
-POLICY_RULES = r"""
-- import: (data)/bots/_deny-pathological.yaml
-- import: (data)/bots/aggressive-brazilian-scrapers.yaml
-- import: (data)/meta/ai-block-aggressive.yaml
-- import: (data)/crawlers/_allow-good.yaml
-- import: (data)/clients/x-firefox-ai.yaml
-- import: (data)/common/keep-internet-working.yaml
+SPA_RULES = r"""
 - name: f1-svelte-assets-and-meta
   path_regex: ^/(_app/|openapi\.json|docs|api/)
   action: ALLOW
 - name: f1-data-routes
   path_regex: ^/(embed|embed-asset|extract|extractors|health|proxy|relay|replays/cache|replays/events|schedule|streams)(/|\?|$)
   action: ALLOW
-- name: allow-non-get-methods
-  action: ALLOW
-  expression: method != "GET"
-- name: catchall-challenge
-  path_regex: .*
-  action: CHALLENGE
 """
 AnubisInstance("f1", AnubisArgs(
     namespace=NS, target_url=f"http://f1.{NS}.svc.cluster.local",
-    shared_store_url=f"redis://{settings.redis_host}:6379/6", policy_rules_yaml=POLICY_RULES), opts=ns_opts)
+    shared_store_url=f"redis://{settings.redis_host}:6379/6", policy_rules_yaml=default_rules_with(SPA_RULES)), opts=ns_opts)
 
 # Non-proxied: pfSense passes the client address by PROXY protocol, which Anubis' cookie needs.
 ingress = IngressFactory("f1", IngressArgs.on_cluster(
