@@ -1,8 +1,11 @@
 """n8n: the database wiring, its encrypted volume and the exec grant it owns in openclaw."""
 
+from pathlib import Path
+
 from components import constants as c
-from tests.conftest import REPO_ROOT
 from tools.ops.repo import load_stack_meta
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 NS = "n8n"
 
