@@ -27,19 +27,28 @@ TRUSTED_LOCAL_CIDRS = (
 )
 # Strict default rules: deny known-bad and AI crawlers, allow good crawlers and
 # well-known paths, let non-GET through (app XHRs), challenge every other GET.
-DEFAULT_POLICY_RULES = """\
+_DEFAULT_IMPORTS = """\
 - import: (data)/bots/_deny-pathological.yaml
 - import: (data)/bots/aggressive-brazilian-scrapers.yaml
 - import: (data)/meta/ai-block-aggressive.yaml
 - import: (data)/crawlers/_allow-good.yaml
 - import: (data)/clients/x-firefox-ai.yaml
-- import: (data)/common/keep-internet-working.yaml
+- import: (data)/common/keep-internet-working.yaml"""
+_DEFAULT_TAIL = """\
 - name: allow-non-get-methods
   action: ALLOW
   expression: method != "GET"
 - name: catchall-challenge
   path_regex: .*
   action: CHALLENGE"""
+DEFAULT_POLICY_RULES = f"{_DEFAULT_IMPORTS}\n{_DEFAULT_TAIL}"
+
+
+def default_rules_with(extra_rules_yaml: str) -> str:
+    """The default rules with site-specific rule items placed after the shared imports and
+    before the non-GET pass and the catch-all challenge (where an ALLOW still matters);
+    pass the result as ``policy_rules_yaml``."""
+    return f"{_DEFAULT_IMPORTS}\n{extra_rules_yaml.strip()}\n{_DEFAULT_TAIL}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -86,6 +86,9 @@ class WorkloadRbacArgs:
     """`Role` (namespaced, the default) or `ClusterRole` (with a ClusterRoleBinding)."""
     service_account: str | None = None
     """Bind this existing ServiceAccount (in ``namespace``) instead of creating one named after the component."""
+    service_account_namespace: str | None = None
+    """Namespace of ``service_account`` when it lives elsewhere: a grant in ``namespace`` to
+    another namespace's workload (n8n's account exec-ing into openclaw). None: ``namespace``."""
     role_name: str | None = None
     """Name of the Role/ClusterRole; defaults to the component name."""
     binding_name: str | None = None
@@ -123,6 +126,11 @@ class WorkloadRbacArgs:
                 require_dns_label(_COMPONENT, name, getattr(self, name))
         if self.role_name is not None:
             _require_role_name("role_name", self.role_name)
+        if self.service_account_namespace is not None:
+            require_dns_label(_COMPONENT, "service_account_namespace", self.service_account_namespace)
+            if self.service_account is None:
+                raise ArgumentError(_COMPONENT, "service_account_namespace",
+                                    "needs service_account: a created account always lives in namespace")
         if self.token_secret is not None and self.service_account is not None:
             raise ArgumentError(_COMPONENT, "token_secret",
                                 "belongs with the account that owns it; create the token where the account is declared")
@@ -189,7 +197,8 @@ class WorkloadRbac(pulumi.ComponentResource):
             f"{name}-binding",
             metadata=binding_metadata,
             role_ref={"api_group": RBAC_API_GROUP, "kind": args.role_kind, "name": role_name},
-            subjects=[{"kind": "ServiceAccount", "name": account_name, "namespace": ns}],
+            subjects=[{"kind": "ServiceAccount", "name": account_name,
+                       "namespace": args.service_account_namespace or ns}],
             opts=child_options(self, moved, "binding"))
 
         if args.token_secret is not None:

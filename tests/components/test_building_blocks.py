@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.anubis import AnubisArgs, AnubisInstance, render_policy
+from components.anubis import AnubisArgs, AnubisInstance, default_rules_with, render_policy
 from components.errors import ArgumentError
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.namespace import Namespace, NamespaceArgs
@@ -61,6 +61,16 @@ def test_anubis_policy_has_trusted_networks_first_and_store():
     assert document["bots"][0]["name"] == "trusted-local-networks"
     assert document["bots"][-1]["name"] == "catchall-challenge"
     assert document["store"] == {"backend": "valkey", "parameters": {"url": "redis://r:6379/3"}}
+
+
+def test_anubis_site_rules_go_between_the_imports_and_the_catch_all():
+    extra = "- name: site-json\n  path_regex: ^/api/\n  action: ALLOW\n"
+    policy = render_policy(AnubisArgs(namespace="w", target_url="http://f1.w.svc",
+                                      policy_rules_yaml=default_rules_with(extra)))
+    names = [rule.get("name") or rule["import"] for rule in yaml.safe_load(policy)["bots"]]
+    assert names[0] == "trusted-local-networks"
+    assert names[-3:] == ["site-json", "allow-non-get-methods", "catchall-challenge"]
+    assert names[-4] == "(data)/common/keep-internet-working.yaml"
 
 
 def test_anubis_objects(run_mocked):

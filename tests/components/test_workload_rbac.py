@@ -73,6 +73,17 @@ def test_existing_account_is_bound_not_created(run_mocked):
     assert seen["sa"] == "kyverno-cleanup-controller"
 
 
+def test_grant_to_an_account_of_another_namespace(run_mocked):
+    recorded = run_mocked(lambda: WorkloadRbac("n8n-openclaw-exec", WorkloadRbacArgs(
+        namespace="openclaw", rules=[PODS, EXEC], service_account="n8n", service_account_namespace="n8n")))
+    assert not recorded.of_type("kubernetes:core/v1:ServiceAccount")
+    role = recorded.k8s("Role", "n8n-openclaw-exec")
+    assert role.inputs["metadata"]["namespace"] == "openclaw"
+    binding = recorded.k8s("RoleBinding", "n8n-openclaw-exec")
+    assert binding.inputs["metadata"]["namespace"] == "openclaw"
+    assert binding.inputs["subjects"] == [{"kind": "ServiceAccount", "name": "n8n", "namespace": "n8n"}]
+
+
 def test_existing_cluster_role_is_bound_not_created(run_mocked):
     seen = {}
 
@@ -122,6 +133,8 @@ BAD = [
     (dict(moved_from={"deployment": "x"}), "moved_from"),
     (dict(moved_from={"token": "x"}), "moved_from"),
     (dict(moved_from={"service_account": "x"}, service_account="existing"), "moved_from"),
+    (dict(service_account_namespace="n8n"), "service_account_namespace"),
+    (dict(service_account="n8n", service_account_namespace="Bad_NS"), "service_account_namespace"),
 ]
 
 
