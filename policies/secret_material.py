@@ -26,6 +26,8 @@ HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Release")
 # Relative paths and image references (registry/repo:tag or @digest): long and varied, but
 # never key material. Base64 secrets carry '+' or '=' and are not matched.
 _REFERENCE = re.compile(r"(\.{1,2}/)?([A-Za-z0-9._-]+/)+[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?")
+# Traefik's `<namespace>-<name>@<provider>` references, as router.middlewares lists them.
+_PROVIDER_REFERENCE = re.compile(r"[a-z0-9][a-z0-9-]*@(kubernetescrd|kubernetesgateway|file|docker|internal)")
 
 
 def snake_key(key: str) -> str:
@@ -77,6 +79,9 @@ class Heuristics:
                 or value.startswith("-"):
             return False
         if "://" in value or value.startswith("/") or _REFERENCE.fullmatch(value):
+            return False
+        # A list of middleware references is long and varied, but names objects, not a secret.
+        if all(_PROVIDER_REFERENCE.fullmatch(part) for part in value.split(",")):
             return False
         # A compact JSON document scores as random text; Scanner.text scores its leaves instead.
         if value[:1] in ("{", "[") and _json_container(value):

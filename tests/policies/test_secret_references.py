@@ -41,3 +41,22 @@ def test_a_regexp_key_holds_a_pattern_not_a_secret():
     pattern = "^(Watchdog|RebootRequired|KuredNodeWasNotDrained|InfoInhibitor|KernelOOMKiller)$"
     assert Heuristics(defaults()).classify("alertFilterRegexp", pattern) == ""
     assert Heuristics(defaults()).classify("alertFilter", pattern) == "its value is a high-entropy literal"
+
+
+MIDDLEWARES = ("traefik-retry@kubernetescrd,traefik-error-pages@kubernetescrd,traefik-rate-limit@kubernetescrd,"
+               "traefik-csp-headers@kubernetescrd,traefik-authentik-forward-auth@kubernetescrd,"
+               "grampsweb-sablier-family@kubernetescrd,grampsweb-buffering-family@kubernetescrd")
+
+
+def test_a_middleware_reference_list_is_not_a_secret():
+    annotation = "traefik.ingress.kubernetes.io/router.middlewares"
+    assert Heuristics(CFG).classify(annotation, MIDDLEWARES) == ""
+    assert Scanner(Heuristics(CFG)).value(annotation, MIDDLEWARES) == []
+
+
+@pytest.mark.parametrize("value", [
+    MIDDLEWARES + ",q8Zr2LkP0vX9mWn4Tb7YcHs1JdEa6Uf3",        # a random item among references
+    "q8Zr2LkP0vX9mWn4Tb7YcHs1JdEa6Uf3@kubernetescrd",          # reference-shaped, but upper case/random
+])
+def test_a_random_item_disguised_among_references_is_still_flagged(value):
+    assert Heuristics(CFG).classify("SETTING", value) == "its value is a high-entropy literal"
