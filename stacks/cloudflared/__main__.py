@@ -61,7 +61,7 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # The tunnel token lives in a Secret the pods reference, not in the pod spec: whoever may
 # read Deployments (or a ReplicaSet's history) would otherwise hold the tunnel (SEC-015).
 TOKEN_SECRET = "cloudflared-tunnel-token"
-k8s.core.v1.Secret(
+token_secret = k8s.core.v1.Secret(
     "cloudflared-tunnel-token",
     metadata={"name": TOKEN_SECRET, "namespace": NS, "annotations": {"reloader.stakater.com/match": "true"}},
     type="Opaque",
@@ -98,7 +98,7 @@ WebApp("cloudflared", WebAppArgs(
     }],
     service_ports=[{"name": "http", "port": 80, "target_port": 14333, "protocol": "TCP"}],
     pdb=Pdb(max_unavailable=1),
-), opts=ns_opts)
+), opts=pulumi.ResourceOptions(depends_on=[namespace, token_secret]))
 
 # --- the tunnel's routing -------------------------------------------------------------------
 # Every host goes to Traefik's Service by DNS name (never its LB address, which has moved
