@@ -130,3 +130,21 @@ def test_pinned_importer_is_a_cronjob_update_without_restart(case: Case) -> None
     [(_, fields)] = plan.first_up().updates
     assert fields == ["spec.jobTemplate.spec.template.spec.containers[0].args"]
     assert plan.first_up().restarts == []
+
+
+def test_narrowed_cluster_role_is_an_update_without_restart(case: Case) -> None:
+    """SEC-001: only the ClusterRole's rules change."""
+    case.terraform = [tf("kubernetes_cluster_role", "deployment_updater", {
+        "metadata": meta("deployment-updater"),
+        "rule": [{"verbs": ["create", "update", "get", "patch", "list"], "api_groups": ["extensions", "apps", ""],
+                  "resources": ["deployments", "namespaces", "pods", "services"]}]})]
+    case.pulumi = [pu("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "deployment-updater", {
+        "metadata": {"name": "deployment-updater"},
+        "rules": [{"verbs": ["patch"], "apiGroups": ["apps"], "resources": ["deployments"]}]})]
+    plan = case.plan()
+    assert plan.ok(), plan.blocking()
+    [match] = plan.matches
+    assert match.import_id == "deployment-updater" and not match.replaces
+    # RBAC rules are not among the compared fields (docs/migration.md "What is compared"):
+    # the plan predicts no update here and `pulumi preview` shows the rules change.
+    assert plan.first_up().updates == [] and plan.first_up().restarts == []
