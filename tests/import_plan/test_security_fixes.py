@@ -15,6 +15,8 @@ from handmade import Case, meta, pu, tf
 ENV_FIXES = [
     ("SEC-015", "cloudflared", "cloudflared", "cloudflared", "cloudflared-tunnel-token", {"TUNNEL_TOKEN": "token"}),
     ("SEC-026", "speedtest", "speedtest", "speedtest", "speedtest-app-key", {"APP_KEY": "app_key"}),
+    ("SEC-028", "traefik", "x402-gateway", "x402-gateway", "x402-gateway-env",
+     {"WALLET_ADDRESS": "wallet_address", "NOTIFY_WEBHOOK_URL": "notify_webhook_url"}),
     ("SEC-023", "netbox", "netbox", "netbox", "netbox-generated-keys",
      {"SECRET_KEY": "secret_key", "API_TOKEN_PEPPERS": "api_token_peppers"}),
 ]

@@ -148,6 +148,13 @@ def test_shims_keep_upstream_shape(stack):
     assert "checksum/auth-proxy-config" in auth["template"]["metadata"]["annotations"]
     x402 = spec_of(stack, "Deployment", "x402-gateway")["template"]["spec"]["containers"][0]
     assert x402["image"] == "ghcr.io/viktorbarzin/x402-gateway:latest"
+    # SEC-028: wallet address and Slack webhook URL come from a Secret, never literals in the pod spec.
+    by_name = {e["name"]: e for e in x402["env"]}
+    assert by_name["WALLET_ADDRESS"] == {"name": "WALLET_ADDRESS", "valueFrom": {"secretKeyRef": {
+        "name": "x402-gateway-env", "key": "wallet_address"}}}
+    assert by_name["NOTIFY_WEBHOOK_URL"] == {"name": "NOTIFY_WEBHOOK_URL", "valueFrom": {"secretKeyRef": {
+        "name": "x402-gateway-env", "key": "notify_webhook_url"}}}
+    assert stack.k8s("Secret", "x402-gateway-env", NS)["inputs"]["stringData"] == "[secret]"
     ignored = stack.k8s("Deployment", "x402-gateway", NS)["options"]["ignoreChanges"]
     assert "spec.template.spec.containers[0].image" in ignored and 'metadata.labels["tier"]' in ignored
     assert spec_of(stack, "PodDisruptionBudget", "x402-gateway")["minAvailable"] == "1"
