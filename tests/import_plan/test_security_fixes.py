@@ -17,6 +17,8 @@ ENV_FIXES = [
     ("SEC-026", "speedtest", "speedtest", "speedtest", "speedtest-app-key", {"APP_KEY": "app_key"}),
     ("SEC-028", "traefik", "x402-gateway", "x402-gateway", "x402-gateway-env",
      {"WALLET_ADDRESS": "wallet_address", "NOTIFY_WEBHOOK_URL": "notify_webhook_url"}),
+    ("SEC-018", "crowdsec", "crowdsec-web", "crowdsec-web", "crowdsec-web-credentials",
+     {"CS_API_KEY": "api_key", "CS_MACHINE_ID": "machine_id", "CS_MACHINE_PASSWORD": "machine_password"}),
     ("SEC-023", "netbox", "netbox", "netbox", "netbox-generated-keys",
      {"SECRET_KEY": "secret_key", "API_TOKEN_PEPPERS": "api_token_peppers"}),
 ]

@@ -89,9 +89,14 @@ def test_ui_is_behind_authentik(stack):
     assert annotations[c.AUTH_ANNOTATION] == "required"
     assert c.MW_FORWARD_AUTH in annotations[c.ROUTER_MIDDLEWARES_ANNOTATION].split(",")
     assert ingress["spec"]["rules"][0]["host"] == "crowdsec-web.viktorbarzin.me"
-    env = {e["name"]: e["value"] for e in stack.k8s("Deployment", "crowdsec-web", NS)["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
-    assert env["CS_API_URL"] == "http://crowdsec-service.crowdsec.svc.cluster.local:8080/v1"
-    assert env["CS_API_KEY"] == env["CS_MACHINE_PASSWORD"] == "[secret]"
+    env = {e["name"]: e for e in stack.k8s("Deployment", "crowdsec-web", NS)["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["CS_API_URL"]["value"] == "http://crowdsec-service.crowdsec.svc.cluster.local:8080/v1"
+    # SEC-018: the machine credentials come from a Secret, never literals in the pod spec.
+    for name, key in (("CS_API_KEY", "api_key"), ("CS_MACHINE_ID", "machine_id"),
+                      ("CS_MACHINE_PASSWORD", "machine_password")):
+        assert env[name] == {"name": name, "valueFrom": {"secretKeyRef": {"name": "crowdsec-web-credentials",
+                                                                          "key": key}}}
+    assert stack.k8s("Secret", "crowdsec-web-credentials", NS)["inputs"]["stringData"] == "[secret]"
 
 
 def test_blocklist_import_can_exec_into_agents_only(stack):
