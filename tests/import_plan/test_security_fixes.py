@@ -19,6 +19,7 @@ ENV_FIXES = [
      {"WALLET_ADDRESS": "wallet_address", "NOTIFY_WEBHOOK_URL": "notify_webhook_url"}),
     ("SEC-018", "crowdsec", "crowdsec-web", "crowdsec-web", "crowdsec-web-credentials",
      {"CS_API_KEY": "api_key", "CS_MACHINE_ID": "machine_id", "CS_MACHINE_PASSWORD": "machine_password"}),
+    ("SEC-019", "dbaas", "pgadmin", "pgadmin", "pgadmin-default-password", {"PGADMIN_DEFAULT_PASSWORD": "password"}),
     ("SEC-023", "netbox", "netbox", "netbox", "netbox-generated-keys",
      {"SECRET_KEY": "secret_key", "API_TOKEN_PEPPERS": "api_token_peppers"}),
 ]
