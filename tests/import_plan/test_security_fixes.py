@@ -20,6 +20,7 @@ ENV_FIXES = [
     ("SEC-018", "crowdsec", "crowdsec-web", "crowdsec-web", "crowdsec-web-credentials",
      {"CS_API_KEY": "api_key", "CS_MACHINE_ID": "machine_id", "CS_MACHINE_PASSWORD": "machine_password"}),
     ("SEC-019", "dbaas", "pgadmin", "pgadmin", "pgadmin-default-password", {"PGADMIN_DEFAULT_PASSWORD": "password"}),
+    ("SEC-013", "authentik", "pgbouncer", "pgbouncer", "pgbouncer-database", {"DATABASES_AUTHENTIK": "databases_authentik"}),
     ("SEC-023", "netbox", "netbox", "netbox", "netbox-generated-keys",
      {"SECRET_KEY": "secret_key", "API_TOKEN_PEPPERS": "api_token_peppers"}),
 ]
