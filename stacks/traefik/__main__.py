@@ -152,7 +152,10 @@ small_proxy(
     # nginx reads config and the subPath-mounted htpasswd only at start: roll pods when either changes.
     pod_annotations={
         "checksum/auth-proxy-config": hashlib.sha1(auth_proxy_conf.encode()).hexdigest(),
-        "checksum/auth-proxy-htpasswd": htpasswd.apply(lambda v: hashlib.sha1(v.encode()).hexdigest()),
+        # A digest of the (already hashed) htpasswd reveals no credential, so it is not kept
+        # secret: the pod spec then carries no secret-marked value (SEC-027).
+        "checksum/auth-proxy-htpasswd": pulumi.Output.unsecret(
+            htpasswd.apply(lambda v: hashlib.sha1(v.encode()).hexdigest())),
     },
     volume_mounts=[
         {"name": "config", "mount_path": "/etc/nginx/conf.d", "read_only": True},

@@ -146,6 +146,9 @@ def test_shims_keep_upstream_shape(stack):
     auth = spec_of(stack, "Deployment", "auth-proxy")
     assert auth["replicas"] == 2 and auth["template"]["spec"]["containers"][0]["image"] == "nginx:1-alpine"
     assert "checksum/auth-proxy-config" in auth["template"]["metadata"]["annotations"]
+    # SEC-027: the htpasswd digest is a plain value (40 hex digits), not secret-marked.
+    digest = auth["template"]["metadata"]["annotations"]["checksum/auth-proxy-htpasswd"]
+    assert len(digest) == 40 and all(ch in "0123456789abcdef" for ch in digest), digest
     x402 = spec_of(stack, "Deployment", "x402-gateway")["template"]["spec"]["containers"][0]
     assert x402["image"] == "ghcr.io/viktorbarzin/x402-gateway:latest"
     # SEC-028: wallet address and Slack webhook URL come from a Secret, never literals in the pod spec.
