@@ -140,6 +140,13 @@ pgbouncer_auth = k8s.core.v1.Secret(
     string_data={"userlist.txt": postgres_password.apply(pgbouncer.userlist)},
     opts=ns_opts,
 )
+pgbouncer_database = k8s.core.v1.Secret(
+    "pgbouncer-database",
+    metadata={"name": pgbouncer.DATABASE_SECRET, "namespace": NS},
+    type="Opaque",
+    string_data={pgbouncer.DATABASE_KEY: postgres_password.apply(pgbouncer.database_env)},
+    opts=ns_opts,
+)
 WebApp(pgbouncer.NAME, WebAppArgs(
     namespace=NS,
     tier=TIER_CLUSTER,
@@ -152,14 +159,14 @@ WebApp(pgbouncer.NAME, WebAppArgs(
     pod_annotations={"checksum/pgbouncer-config": pulumi.Output.unsecret(
         pgbouncer_ini.apply(lambda text: hashlib.sha1(text.encode()).hexdigest()))},
     pod_spec=pgbouncer.POD_SPEC,
-    containers=[pgbouncer.container(postgres_password.apply(pgbouncer.database_env))],
+    containers=[pgbouncer.container()],
     volumes=pgbouncer.volumes(config_map=pgbouncer_config.metadata["name"],
                               auth_secret=pgbouncer_auth.metadata["name"]),
     service_labels={},
     service_spec={"type": "ClusterIP"},
     service_ports=[{"port": pgbouncer.PORT, "target_port": pgbouncer.PORT, "protocol": "TCP"}],
     pdb=Pdb(min_available=2),  # 3 replicas, at least 2 up: one node drain at a time goes through
-), opts=pulumi.ResourceOptions(depends_on=[namespace, pgbouncer_auth]))
+), opts=pulumi.ResourceOptions(depends_on=[namespace, pgbouncer_auth, pgbouncer_database]))
 
 # --- ingresses ------------------------------------------------------------------------------
 homepage_token = vault_json_field("platform", "homepage_credentials", placeholder={}).apply(

@@ -7,10 +7,15 @@ so the rendered config and user list are secret Outputs.
 
 from __future__ import annotations
 
+from components.workload import secret_env
+
 NAME = "pgbouncer"
 PORT = 6432
 IMAGE = "edoburu/pgbouncer:latest"
 LABELS = {"app": NAME}
+DATABASE_SECRET = "pgbouncer-database"
+DATABASE_KEY = "databases_authentik"
+"""Secret and key holding DATABASES_AUTHENTIK (with the password): referenced, never a literal (SEC-013)."""
 
 INI_SETTINGS = {
     "listen_addr": "0.0.0.0",
@@ -61,8 +66,8 @@ POD_SPEC = {
 }
 
 
-def container(database: object) -> dict:
-    """The PgBouncer container (snake_case, typed SDK). ``database`` is the DATABASES_AUTHENTIK value."""
+def container() -> dict:
+    """The PgBouncer container (snake_case, typed SDK); DATABASES_AUTHENTIK comes from DATABASE_SECRET."""
     tcp_probe = {"tcp_socket": {"port": PORT}}
     return {
         "name": NAME,
@@ -78,7 +83,7 @@ def container(database: object) -> dict:
             {"name": "config", "mount_path": "/etc/pgbouncer/pgbouncer.ini", "sub_path": "pgbouncer.ini"},
             {"name": "auth", "mount_path": "/etc/pgbouncer/userlist.txt", "sub_path": "userlist.txt"},
         ],
-        "env": [{"name": "DATABASES_AUTHENTIK", "value": database}],
+        "env": secret_env(DATABASE_SECRET, {"DATABASES_AUTHENTIK": DATABASE_KEY}),
     }
 
 

@@ -22,6 +22,7 @@ from components.secret_inputs import preview_config, vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import Pdb, WebApp, WebAppArgs
+from components.workload import secret_env
 from records import Record, non_proxied_records, proxied_records, wildcard, zone_records
 from worker import COMPATIBILITY_DATE, COVERED_HOSTS, MAIN_MODULE, SCRIPT_NAME, worker_source
 
@@ -57,6 +58,17 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
+# The tunnel token lives in a Secret the pods reference, not in the pod spec: whoever may
+# read Deployments (or a ReplicaSet's history) would otherwise hold the tunnel (SEC-015).
+TOKEN_SECRET = "cloudflared-tunnel-token"
+token_secret = k8s.core.v1.Secret(
+    "cloudflared-tunnel-token",
+    metadata={"name": TOKEN_SECRET, "namespace": NS, "annotations": {"reloader.stakater.com/match": "true"}},
+    type="Opaque",
+    string_data={"token": vault_field("platform", "cloudflare_tunnel_token")},
+    opts=ns_opts,
+)
+
 WebApp("cloudflared", WebAppArgs(
     namespace=NS,
     tier=TIER_CORE,
@@ -80,13 +92,13 @@ WebApp("cloudflared", WebAppArgs(
         # No self-update: an in-place update exits the process and cuts every
         # WebSocket on the tunnel. New versions arrive as pod rollouts.
         "command": ["cloudflared", "tunnel", "--no-autoupdate", "run"],
-        "env": [{"name": "TUNNEL_TOKEN", "value": vault_field("platform", "cloudflare_tunnel_token")}],
+        "env": secret_env(TOKEN_SECRET, {"TUNNEL_TOKEN": "token"}),
         "ports": [{"container_port": 14333}],
         "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
     }],
     service_ports=[{"name": "http", "port": 80, "target_port": 14333, "protocol": "TCP"}],
     pdb=Pdb(max_unavailable=1),
-), opts=ns_opts)
+), opts=pulumi.ResourceOptions(depends_on=[namespace, token_secret]))
 
 # --- the tunnel's routing -------------------------------------------------------------------
 # Every host goes to Traefik's Service by DNS name (never its LB address, which has moved

@@ -19,7 +19,7 @@ from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
-from components.workload import deployment_ignore_changes, env
+from components.workload import deployment_ignore_changes, env, secret_env
 from components.workload_rbac import Rule
 from crowdsec_values import GPU_TOLERATION, TIER_PRIORITY_CLASS, crowdsec_values
 
@@ -197,6 +197,14 @@ k8s.apps.v1.DaemonSet(
 )
 
 # --- decisions UI (unban yourself) ---------------------------------------------------------
+# The UI's LAPI machine credentials sit in a Secret the pod references, not as literals in
+# the pod spec (SEC-018).
+WEB_SECRET = "crowdsec-web-credentials"
+web_secret = k8s.core.v1.Secret(
+    "crowdsec-web-credentials", metadata={"name": WEB_SECRET, "namespace": NS}, type="Opaque",
+    string_data={key: platform_secret(f"crowdsec_dash_{key}")
+                 for key in ("api_key", "machine_id", "machine_password")},
+    opts=ns_opts)
 WebApp("crowdsec-web", WebAppArgs(
     namespace=NS,
     selector={"app": "crowdsec_web"},
@@ -210,16 +218,13 @@ WebApp("crowdsec-web", WebAppArgs(
     containers=[{
         "name": "crowdsec-web",
         "image": "viktorbarzin/crowdsec_web",
-        "env": env({"CS_API_URL": f"{LAPI_URL}/v1"}) + [
-            {"name": "CS_API_KEY", "value": platform_secret("crowdsec_dash_api_key")},
-            {"name": "CS_MACHINE_ID", "value": platform_secret("crowdsec_dash_machine_id")},
-            {"name": "CS_MACHINE_PASSWORD", "value": platform_secret("crowdsec_dash_machine_password")},
-        ],
+        "env": env({"CS_API_URL": f"{LAPI_URL}/v1"}) + secret_env(WEB_SECRET, {
+            "CS_API_KEY": "api_key", "CS_MACHINE_ID": "machine_id", "CS_MACHINE_PASSWORD": "machine_password"}),
         "ports": [{"name": "http", "container_port": 8000, "protocol": "TCP"}],
         "resources": {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}},
     }],
     service_ports=[{"port": 80, "target_port": 8000}],
-), opts=ns_opts)
+), opts=pulumi.ResourceOptions(depends_on=[namespace, web_secret]))
 ingress = IngressFactory("crowdsec-web", IngressArgs.on_cluster(
     settings,
     namespace=NS,

@@ -171,6 +171,13 @@ IngressFactory("pma", IngressArgs.on_cluster(
 pgadmin_data = ProxmoxVolume("dbaas-pgadmin-encrypted", ProxmoxVolumeArgs(
     namespace=NS, storage="1Gi", storage_limit="5Gi", storage_class="proxmox-lvm-encrypted"), opts=ns_opts)
 
+# The initial admin password sits in a Secret the pod references, not as a literal in the
+# pod spec (SEC-019).
+PGADMIN_SECRET = "pgadmin-default-password"
+pgadmin_secret = k8s.core.v1.Secret(
+    "pgadmin-default-password", metadata={"name": PGADMIN_SECRET, "namespace": NS}, type="Opaque",
+    string_data={"password": vault_field("platform", "dbaas_pgadmin_password")}, opts=ns_opts)
+
 # Not a WebApp: the live Deployment has no `app` label and no replica count, both of which WebApp writes.
 k8s.apps.v1.Deployment(
     "pgadmin",
@@ -193,7 +200,7 @@ k8s.apps.v1.Deployment(
                     "env": [
                         *env({"PGADMIN_DEFAULT_EMAIL": "me@viktorbarzin.me"}),
                         # Only the first start reads it; the password is changed in the UI afterwards.
-                        {"name": "PGADMIN_DEFAULT_PASSWORD", "value": vault_field("platform", "dbaas_pgadmin_password")},
+                        *secret_env(PGADMIN_SECRET, {"PGADMIN_DEFAULT_PASSWORD": "password"}),
                     ],
                     "ports": [{"container_port": 80, "name": "web"}],
                     "volume_mounts": [{"name": "pgadmin", "mount_path": "/var/lib/pgadmin/"}],
@@ -204,7 +211,7 @@ k8s.apps.v1.Deployment(
             },
         },
     },
-    opts=pulumi.ResourceOptions(depends_on=[namespace],
+    opts=pulumi.ResourceOptions(depends_on=[namespace, pgadmin_secret],
                                 ignore_changes=deployment_ignore_changes(keel=True, sablier=True)),
 )
 k8s.core.v1.Service(

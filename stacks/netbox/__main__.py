@@ -1,6 +1,7 @@
 """NetBox on the shared Postgres and Redis, parked by Sablier until an authenticated visit."""
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components import constants as c
@@ -24,6 +25,13 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # Django SECRET_KEY and the API token pepper: generated once, kept in state.
 secret_key = random.RandomString("secret-key", length=50, lower=True)
 token_pepper = random.RandomString("api-token-pepper", length=50, lower=True)
+# Both live in a Secret the pod references, not as literals in the pod spec (SEC-023).
+KEYS_SECRET = "netbox-generated-keys"
+keys_secret = k8s.core.v1.Secret(
+    "netbox-generated-keys", metadata={"name": KEYS_SECRET, "namespace": NS}, type="Opaque",
+    string_data={"secret_key": pulumi.Output.secret(secret_key.result),
+                 "api_token_peppers": pulumi.Output.secret(token_pepper.result)},
+    opts=ns_opts)
 
 WebApp("netbox", WebAppArgs(
     namespace=NS,
@@ -41,8 +49,7 @@ WebApp("netbox", WebAppArgs(
             *env({"DB_USER": "netbox"}),
             *secret_env(SECRETS, {"DB_PASSWORD": "db_password"}),
             *env({"DB_HOST": settings.postgresql_host, "DB_NAME": "netbox", "DB_WAIT_DEBUG": "1"}),
-            {"name": "SECRET_KEY", "value": pulumi.Output.secret(secret_key.result)},
-            {"name": "API_TOKEN_PEPPERS", "value": pulumi.Output.secret(token_pepper.result)},
+            *secret_env(KEYS_SECRET, {"SECRET_KEY": "secret_key", "API_TOKEN_PEPPERS": "api_token_peppers"}),
             *env({"REDIS_HOST": settings.redis_host, "ALLOWED_HOST": f"netbox.{settings.root_domain}",
                   "SUPERUSER_EMAIL": "me@viktorbarzin.me"}),
             *secret_env(SECRETS, {"SUPERUSER_PASSWORD": "superuser_password"}),
@@ -53,7 +60,7 @@ WebApp("netbox", WebAppArgs(
         "ports": [{"container_port": 8080}],
     }],
     service_ports=[{"name": "http", "port": 80, "target_port": 8080, "protocol": "TCP"}],
-), opts=ns_opts)
+), opts=pulumi.ResourceOptions(depends_on=[namespace, keys_secret]))
 
 ingress = IngressFactory("netbox", IngressArgs.on_cluster(
     settings,

@@ -1,6 +1,7 @@
 """Speedtest Tracker: hourly speed tests stored in the shared MySQL, config dir on NFS."""
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components import constants as c
@@ -26,6 +27,12 @@ DatabaseCredentials(SECRETS, DatabaseCredentialsArgs(namespace=NS, role="mysql-s
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 # Laravel's APP_KEY: 32 random bytes, base64 with the `base64:` prefix Laravel expects.
 app_key = random.RandomId("secret-key", byte_length=32)
+# The key sits in a Secret the pod references, not as a literal in the pod spec (SEC-026).
+APP_KEY_SECRET = "speedtest-app-key"
+app_key_secret = k8s.core.v1.Secret(
+    "speedtest-app-key", metadata={"name": APP_KEY_SECRET, "namespace": NS}, type="Opaque",
+    string_data={"app_key": pulumi.Output.secret(app_key.b64_std.apply(lambda k: f"base64:{k}"))},
+    opts=ns_opts)
 config = NfsVolume("speedtest-config-nfs", NfsVolumeArgs(namespace=NS, nfs_server=settings.nfs_server,
                                                          nfs_path="/srv/nfs/speedtest", storage="5Gi"), opts=ns_opts)
 
@@ -46,7 +53,7 @@ WebApp("speedtest", WebAppArgs(
         "ports": [{"container_port": 80}],
         "env": [
             *env({"PUID": 1000, "PGID": 1000}),
-            {"name": "APP_KEY", "value": pulumi.Output.secret(app_key.b64_std.apply(lambda k: f"base64:{k}"))},
+            *secret_env(APP_KEY_SECRET, {"APP_KEY": "app_key"}),
             *env({"SPEEDTEST_SCHEDULE": "0 * * * *", "APP_URL": f"https://speedtest.{settings.root_domain}",
                   "DB_CONNECTION": "mysql", "DB_HOST": settings.mysql_host, "DB_DATABASE": "speedtest",
                   "DB_USERNAME": "speedtest"}),
@@ -59,7 +66,7 @@ WebApp("speedtest", WebAppArgs(
     volumes=[{"name": "config", "persistent_volume_claim": {"claim_name": config.claim_name}}],
     service_annotations={"prometheus.io/scrape": "false"},
     service_ports=[{"name": "http", "port": 80, "target_port": 80}],
-), opts=ns_opts)
+), opts=pulumi.ResourceOptions(depends_on=[namespace, app_key_secret]))
 
 ingress = IngressFactory("speedtest", IngressArgs.on_cluster(
     settings,

@@ -20,7 +20,7 @@ from components.traefik_middleware import (
     forward_auth_spec, ip_allow_list_spec, rate_limit_spec,
 )
 from components.web_app import Pdb, WebApp, WebAppArgs
-from components.workload import env
+from components.workload import env, secret_env
 from traefik_values import traefik_values
 
 settings = ClusterSettings.load()
@@ -152,7 +152,10 @@ small_proxy(
     # nginx reads config and the subPath-mounted htpasswd only at start: roll pods when either changes.
     pod_annotations={
         "checksum/auth-proxy-config": hashlib.sha1(auth_proxy_conf.encode()).hexdigest(),
-        "checksum/auth-proxy-htpasswd": htpasswd.apply(lambda v: hashlib.sha1(v.encode()).hexdigest()),
+        # A digest of the (already hashed) htpasswd reveals no credential, so it is not kept
+        # secret: the pod spec then carries no secret-marked value (SEC-027).
+        "checksum/auth-proxy-htpasswd": pulumi.Output.unsecret(
+            htpasswd.apply(lambda v: hashlib.sha1(v.encode()).hexdigest())),
     },
     volume_mounts=[
         {"name": "config", "mount_path": "/etc/nginx/conf.d", "read_only": True},
@@ -178,6 +181,14 @@ small_proxy(
 )
 
 # --- x402 payment gateway: dry-run (allow-all) until a wallet address is set --------------
+# The wallet address and the Slack webhook URL (a bearer credential) sit in a Secret the pods
+# reference, not as literals in the pod spec (SEC-028).
+X402_ENV_SECRET = "x402-gateway-env"
+x402_env = k8s.core.v1.Secret(
+    "x402-gateway-env", metadata={"name": X402_ENV_SECRET, "namespace": NS}, type="Opaque",
+    string_data={"wallet_address": vault_field("viktor", "x402_wallet_address", default=""),
+                 "notify_webhook_url": vault_field("viktor", "alertmanager_slack_api_url", default="")},
+    opts=ns_opts)
 # The CI build sets the running tag and the image path is ignored: policy treats it like Keel's.
 x402 = WebApp("x402-gateway", WebAppArgs(
     namespace=NS,
@@ -198,14 +209,13 @@ x402 = WebApp("x402-gateway", WebAppArgs(
             "MODE": "forwardauth",
             "BIND": ":8923",
             "METRICS_BIND": ":9090",
-        }) + [{"name": "WALLET_ADDRESS", "value": vault_field("viktor", "x402_wallet_address", default="")}]
+        }) + secret_env(X402_ENV_SECRET, {"WALLET_ADDRESS": "wallet_address"})
         + env({
             "PRICE_LABEL": "$0.01",
             "PRICE_USDC_MICROS": "10000",
             "NETWORK": "base",
             "FACILITATOR_URL": "https://x402.org/facilitator",
-        }) + [{"name": "NOTIFY_WEBHOOK_URL",
-               "value": vault_field("viktor", "alertmanager_slack_api_url", default="")}]
+        }) + secret_env(X402_ENV_SECRET, {"NOTIFY_WEBHOOK_URL": "notify_webhook_url"})
         + env({"TRUSTED_CIDRS": TRUSTED_LOCAL_CIDRS}),
         "resources": {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
         "liveness_probe": http_probe("/healthz", "metrics", 5, 30),
@@ -219,7 +229,7 @@ x402 = WebApp("x402-gateway", WebAppArgs(
     service_ports=[{"name": "http", "port": 8080, "target_port": 8923}, {"name": "metrics", "port": 9090, "target_port": 9090}],
     service_annotations={"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics", "prometheus.io/port": "9090"},
     pdb=Pdb(min_available="1"),
-), opts=ns_opts)
+), opts=pulumi.ResourceOptions(depends_on=[namespace, x402_env]))
 
 # --- error pages -----------------------------------------------------------------------------
 error_pages = small_proxy(

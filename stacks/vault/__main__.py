@@ -34,6 +34,7 @@ from vault_values import VAULT_IMAGE, helm_values
 
 STACK_DIR = Path(__file__).resolve().parent
 NS = "vault"
+RAFT_BACKUP_SA = "vault-raft-backup"
 WEEK = 7 * 24 * 3600
 K8S_API = "https://kubernetes.default.svc"
 # Users of the workstation Claude sandboxes (upstream scripts/workstation/roster.yaml).
@@ -111,33 +112,10 @@ IngressFactory("vault", IngressArgs.on_cluster(
 
 vault.Audit("file", type="file", options={"file_path": "/vault/audit/vault-audit.log"}, opts=after_release)
 
-# --- weekly Raft snapshot -----------------------------------------------------------------
+# --- weekly Raft snapshot: its NFS share (the job follows the Kubernetes auth roles) -------
 backup = NfsVolume("vault-backup-host", NfsVolumeArgs(
     namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/vault-backup", storage="5Gi"), opts=ns_opts)
 
-ScheduledJob("vault-raft-backup", ScheduledJobArgs(
-    namespace=NS,
-    schedule="0 2 * * 0",
-    successful_jobs_history_limit=3,
-    failed_jobs_history_limit=3,
-    backoff_limit=6,
-    restart_policy="OnFailure",
-    containers=[{
-        "name": "backup",
-        "image": VAULT_IMAGE,
-        "command": ["/bin/sh", "-c"],
-        "args": [load_payload(STACK_DIR, "raft-backup.sh")],
-        "volume_mounts": [
-            {"name": "backup-storage", "mount_path": "/backup"},
-            {"name": "vault-token", "mount_path": "/vault/token", "read_only": True},
-        ],
-    }],
-    volumes=[
-        {"name": "backup-storage", "persistent_volume_claim": {"claim_name": backup.claim_name}},
-        {"name": "vault-token", "secret": {"secret_name": "vault-root-token"}},
-    ],
-    moved_from={"cronjob": "vault-raft-backup"},
-), opts=ns_opts)
 
 # --- OIDC login through Authentik ---------------------------------------------------------
 oidc = vault.jwt.AuthBackend(
@@ -174,6 +152,7 @@ vault.jwt.AuthBackendRole(
 POLICY_NAMES = (
     "vault-admin", "sops-admin", "ci", "eso-reader", "woodpecker-sync", "openclaw-k8s",
     "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo", "ci-preview",
+    "raft-backup",
 )
 # Created by the bootstrap project (bootstrap/plan.py transit_policy): encrypt + decrypt with
 # the key that wraps every Vault-backed stack's data key. Applying needs both.
@@ -214,9 +193,12 @@ K8S_AUTH_ROLES = {
     "terraform-state": (["claude-agent", "default"], ["claude-agent"], ["terraform-state"], 6 * 86400),
     "hermes-agent": (["hermes-agent"], ["hermes-agent"], ["hermes-agent"], 5 * 86400),
     "vpn-portal": (["vpn-portal"], ["vpn-portal"], ["vpn-portal"], 4 * 86400),
+    # The weekly snapshot job logs in once per run; an hour covers the longest snapshot.
+    "raft-backup": ([RAFT_BACKUP_SA], [NS], ["raft-backup"], 3600),
 }
+k8s_auth_roles = {}
 for role, (accounts, namespaces, role_policies, ttl) in K8S_AUTH_ROLES.items():
-    vault.kubernetes.AuthBackendRole(
+    k8s_auth_roles[role] = vault.kubernetes.AuthBackendRole(
         f"k8s-auth-{role}",
         backend=k8s_auth.path,
         role_name=role,
@@ -240,6 +222,31 @@ k8s.rbac.v1.ClusterRoleBinding(
     role_ref={"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
     opts=pulumi.ResourceOptions(depends_on=[preview_sa]),
 )
+
+# --- weekly Raft snapshot: the job and its own identity -----------------------------------
+raft_backup_sa = k8s.core.v1.ServiceAccount(
+    "vault-raft-backup-sa", metadata={"name": RAFT_BACKUP_SA, "namespace": NS}, opts=ns_opts)
+
+ScheduledJob("vault-raft-backup", ScheduledJobArgs(
+    namespace=NS,
+    schedule="0 2 * * 0",
+    successful_jobs_history_limit=3,
+    failed_jobs_history_limit=3,
+    backoff_limit=6,
+    restart_policy="OnFailure",
+    containers=[{
+        "name": "backup",
+        "image": VAULT_IMAGE,
+        "command": ["/bin/sh", "-c"],
+        "args": [load_payload(STACK_DIR, "raft-backup.sh")],
+        "volume_mounts": [{"name": "backup-storage", "mount_path": "/backup"}],
+    }],
+    volumes=[{"name": "backup-storage", "persistent_volume_claim": {"claim_name": backup.claim_name}}],
+    moved_from={"cronjob": "vault-raft-backup"},
+    # Its own identity instead of the root token (SEC-031): a Kubernetes-auth login whose
+    # policy reads the snapshot endpoint only.
+    service_account_name=RAFT_BACKUP_SA,
+), opts=pulumi.ResourceOptions(depends_on=[namespace, raft_backup_sa, k8s_auth_roles["raft-backup"]]))
 
 # --- database engine: weekly rotation of app passwords -------------------------------------
 database = vault.Mount("database", path="database", type="database", opts=protected)

@@ -1,4 +1,4 @@
-"""Webhook handler: public receiver for third-party webhooks; may patch Deployments cluster-wide."""
+"""Webhook handler: public receiver for third-party webhooks; may restart Deployments cluster-wide."""
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -23,11 +23,13 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 ExternalSecret(SECRETS, ExternalSecretArgs(namespace=NS, extract=["webhook-handler"]), opts=ns_opts)
 
-# The handler redeploys apps: it runs as the namespace's default ServiceAccount.
+# The handler redeploys apps: it runs as the namespace's default ServiceAccount. Its only
+# API call is a PATCH of apps/v1 deployments/<name> in the namespace a verified webhook
+# names (a restartedAt annotation), so that is all it may do (SEC-001). Upstream also let
+# it create pods and namespaces anywhere, enough for node root from one stolen token.
 k8s.rbac.v1.ClusterRole(
     "deployment-updater", metadata={"name": "deployment-updater"},
-    rules=[{"verbs": ["create", "update", "get", "patch", "list"], "api_groups": ["extensions", "apps", ""],
-            "resources": ["deployments", "namespaces", "pods", "services"]}])
+    rules=[{"verbs": ["patch"], "api_groups": ["apps"], "resources": ["deployments"]}])
 k8s.rbac.v1.ClusterRoleBinding(
     "update-deployment-binding", metadata={"name": "update-deployment-binding"},
     subjects=[{"kind": "ServiceAccount", "name": "default", "namespace": NS}],

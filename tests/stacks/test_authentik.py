@@ -71,7 +71,10 @@ def test_pgbouncer_pools_towards_dbaas_without_leaking_the_password(stack):
     assert spec["replicas"] == 3
     [container] = spec["template"]["spec"]["containers"]
     assert container["image"] == "edoburu/pgbouncer:latest" and container["ports"] == [{"containerPort": 6432}]
-    assert container["env"][0]["name"] == "DATABASES_AUTHENTIK" and container["env"][0]["value"] == "[secret]"
+    # SEC-013: the connection string (with the password) comes from a Secret, never a literal.
+    assert container["env"] == [{"name": "DATABASES_AUTHENTIK", "valueFrom": {"secretKeyRef": {
+        "name": "pgbouncer-database", "key": "databases_authentik"}}}]
+    assert stack.k8s("Secret", "pgbouncer-database", NS)["inputs"]["stringData"] == "[secret]"
     assert "spec.template.spec.dnsConfig" in deployment["options"]["ignoreChanges"]
     assert "spec.template.spec.containers[0].image" in deployment["options"]["ignoreChanges"]
     assert stack.k8s("ConfigMap", "pgbouncer-config", NS)["inputs"]["data"] == {"pgbouncer.ini": "[secret]"}

@@ -76,7 +76,13 @@ def test_connector_deployment(synth_stack):
     [container] = pod["containers"]
     assert container["image"] == "cloudflare/cloudflared"
     assert container["command"] == ["cloudflared", "tunnel", "--no-autoupdate", "run"]
-    assert container["env"] == [{"name": "TUNNEL_TOKEN", "value": "[secret]"}], "token must stay a Pulumi secret"
+    # SEC-015: the token is referenced from a Secret, never a literal in the pod spec.
+    assert container["env"] == [{"name": "TUNNEL_TOKEN",
+                                 "valueFrom": {"secretKeyRef": {"name": "cloudflared-tunnel-token", "key": "token"}}}]
+    token = stack.k8s("Secret", "cloudflared-tunnel-token", "cloudflared")
+    assert token["inputs"]["stringData"] == "[secret]", "token must stay a Pulumi secret"
+    assert token["inputs"]["metadata"]["annotations"] == {"reloader.stakater.com/match": "true"}, \
+        "a rotated token must roll the connectors (the Deployment's reloader search)"
     assert container["ports"] == [{"containerPort": 14333}]
     assert container["resources"] == {"requests": {"cpu": "15m", "memory": "128Mi"}, "limits": {"memory": "128Mi"}}
     [spread] = pod["topologySpreadConstraints"]

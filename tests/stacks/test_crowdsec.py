@@ -88,9 +88,14 @@ def test_ui_is_behind_authentik(stack):
     assert annotations["infra.viktorbarzin.me/auth"] == "required"
     assert "traefik-authentik-forward-auth@kubernetescrd" in annotations["traefik.ingress.kubernetes.io/router.middlewares"].split(",")
     assert ingress["spec"]["rules"][0]["host"] == "crowdsec-web.viktorbarzin.me"
-    env = {e["name"]: e["value"] for e in stack.k8s("Deployment", "crowdsec-web", NS)["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
-    assert env["CS_API_URL"] == "http://crowdsec-service.crowdsec.svc.cluster.local:8080/v1"
-    assert env["CS_API_KEY"] == env["CS_MACHINE_PASSWORD"] == "[secret]"
+    env = {e["name"]: e for e in stack.k8s("Deployment", "crowdsec-web", NS)["inputs"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["CS_API_URL"]["value"] == "http://crowdsec-service.crowdsec.svc.cluster.local:8080/v1"
+    # SEC-018: the machine credentials come from a Secret, never literals in the pod spec.
+    for name, key in (("CS_API_KEY", "api_key"), ("CS_MACHINE_ID", "machine_id"),
+                      ("CS_MACHINE_PASSWORD", "machine_password")):
+        assert env[name] == {"name": name, "valueFrom": {"secretKeyRef": {"name": "crowdsec-web-credentials",
+                                                                          "key": key}}}
+    assert stack.k8s("Secret", "crowdsec-web-credentials", NS)["inputs"]["stringData"] == "[secret]"
 
 
 def test_blocklist_import_can_exec_into_agents_only(stack):
@@ -104,6 +109,42 @@ def test_blocklist_import_can_exec_into_agents_only(stack):
     rules = stack.k8s("Role", "crowdsec-blocklist-import", NS)["inputs"]["rules"]
     assert rules == [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
                      {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}]
+
+
+def _run_import_script(script: str, tmp_path: Path, payload: str) -> tuple[int, str, str]:
+    """Run the CronJob's script with curl and kubectl replaced by recorders: curl "downloads"
+    ``payload``, kubectl finds one agent pod. Returns (exit code, curl log, kubectl log)."""
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (tmp_path / "payload").write_text(payload)
+    (bin_dir / "curl").write_text(
+        '#!/bin/bash\necho "$@" >> "$LOGS/curl"\nwhile [ $# -gt 0 ]; do\n'
+        '  if [ "$1" = -o ]; then cp "$LOGS/../payload" "$2"; shift; fi; shift\ndone\n')
+    (bin_dir / "kubectl").write_text('#!/bin/bash\necho "$@" >> "$LOGS/kubectl"\n'
+                                     '[ "$1" = get ] && echo crowdsec-agent-0\nexit 0\n')
+    for tool in ("curl", "kubectl"):
+        (bin_dir / tool).chmod(0o755)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "LOGS": str(logs)}
+    proc = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    read = lambda name: (logs / name).read_text() if (logs / name).exists() else ""  # noqa: E731
+    return proc.returncode, read("curl"), read("kubectl")
+
+
+def test_blocklist_import_runs_only_the_pinned_importer(stack, tmp_path):
+    # SEC-034: a fixed commit, never a branch, and a file whose digest differs is not run.
+    cron = stack.k8s("CronJob", "crowdsec-blocklist-import", NS)["inputs"]["spec"]
+    script = cron["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"][0]
+    rc, curl_log, kubectl_log = _run_import_script(script, tmp_path, "#!/bin/bash\necho tampered\n")
+    [url] = [a for a in curl_log.split() if a.startswith("https://")]
+    assert url.startswith("https://raw.githubusercontent.com/wolffcatskyy/crowdsec-blocklist-import/")
+    commit = url.split("/")[-2]
+    assert len(commit) == 40 and all(ch in "0123456789abcdef" for ch in commit), url
+    assert rc != 0
+    assert kubectl_log.startswith("get pods") and " cp " not in f" {kubectl_log}" and "exec" not in kubectl_log
 
 
 def test_namespace_quota(stack):

@@ -198,8 +198,11 @@ def test_admin_uis(dbaas):
     assert "spec.replicas" in pgadmin["options"]["ignoreChanges"]
     pod = pgadmin["inputs"]["spec"]["template"]["spec"]
     assert pod["volumes"][0]["persistentVolumeClaim"] == {"claimName": "dbaas-pgadmin-encrypted"}
-    env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
-    assert env["PGADMIN_DEFAULT_PASSWORD"] == "[secret]"
+    env = {e["name"]: e for e in pod["containers"][0]["env"]}
+    # SEC-019: the initial password comes from a Secret, never a literal in the pod spec.
+    assert env["PGADMIN_DEFAULT_PASSWORD"] == {"name": "PGADMIN_DEFAULT_PASSWORD", "valueFrom": {
+        "secretKeyRef": {"name": "pgadmin-default-password", "key": "password"}}}
+    assert dbaas.k8s("Secret", "pgadmin-default-password", NS)["inputs"]["stringData"] == "[secret]"
     for name, service_port in (("pma", "web"), ("pgadmin", "pgadmin")):
         svc = dbaas.k8s("Service", name, NS)
         assert svc["inputs"]["spec"]["ports"] == [{"name": service_port, "port": 80}]

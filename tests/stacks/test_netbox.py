@@ -25,7 +25,13 @@ def test_deployment_parked_with_sablier_and_secrets(synth_stack):
     assert env["DB_HOST"]["value"] == "pg-cluster-rw.dbaas.svc.cluster.local"
     assert env["REDIS_HOST"]["value"] == "redis-master.redis.svc.cluster.local"
     assert env["SUPERUSER_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "netbox-secrets", "key": "superuser_password"}
-    assert env["SECRET_KEY"]["value"] == "[secret]" and env["API_TOKEN_PEPPERS"]["value"] == "[secret]"
+    # SEC-023: both generated keys are referenced from a Secret, never literals in the pod spec.
+    assert env["SECRET_KEY"]["valueFrom"]["secretKeyRef"] == {"name": "netbox-generated-keys", "key": "secret_key"}
+    assert env["API_TOKEN_PEPPERS"]["valueFrom"]["secretKeyRef"] == {"name": "netbox-generated-keys",
+                                                                    "key": "api_token_peppers"}
+    assert all("value" not in e for e in (env["SECRET_KEY"], env["API_TOKEN_PEPPERS"]))
+    keys = stack.k8s("Secret", "netbox-generated-keys", "netbox")["inputs"]
+    assert keys["stringData"] == "[secret]" and keys["type"] == "Opaque"
 
 
 def test_vault_secret_and_generated_keys(synth_stack):

@@ -22,7 +22,11 @@ def test_deployment_image_schedule_and_database(synth_stack):
     assert env["SPEEDTEST_SCHEDULE"]["value"] == "0 * * * *"
     assert env["DB_HOST"]["value"] == "mysql.dbaas.svc.cluster.local"
     assert env["DB_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "speedtest-secrets", "key": "db_password"}
-    assert env["APP_KEY"]["value"] == "[secret]"
+    # SEC-026: the key is referenced from a Secret, never a literal in the pod spec.
+    assert env["APP_KEY"] == {"name": "APP_KEY",
+                              "valueFrom": {"secretKeyRef": {"name": "speedtest-app-key", "key": "app_key"}}}
+    key = stack.k8s("Secret", "speedtest-app-key", "speedtest")["inputs"]
+    assert key["stringData"] == "[secret]" and key["type"] == "Opaque"
     assert container["volumeMounts"] == [{"name": "config", "mountPath": "/config"}]
     assert deployment["inputs"]["spec"]["template"]["metadata"]["annotations"]["diun.include_tags"] == r"^\d+\.\d+\.\d+$"
 

@@ -145,8 +145,18 @@ def test_shims_keep_upstream_shape(stack):
     auth = spec_of(stack, "Deployment", "auth-proxy")
     assert auth["replicas"] == 2 and auth["template"]["spec"]["containers"][0]["image"] == "nginx:1-alpine"
     assert "checksum/auth-proxy-config" in auth["template"]["metadata"]["annotations"]
+    # SEC-027: the htpasswd digest is a plain value (40 hex digits), not secret-marked.
+    digest = auth["template"]["metadata"]["annotations"]["checksum/auth-proxy-htpasswd"]
+    assert len(digest) == 40 and all(ch in "0123456789abcdef" for ch in digest), digest
     x402 = spec_of(stack, "Deployment", "x402-gateway")["template"]["spec"]["containers"][0]
     assert x402["image"] == "ghcr.io/viktorbarzin/x402-gateway:latest"
+    # SEC-028: wallet address and Slack webhook URL come from a Secret, never literals in the pod spec.
+    by_name = {e["name"]: e for e in x402["env"]}
+    assert by_name["WALLET_ADDRESS"] == {"name": "WALLET_ADDRESS", "valueFrom": {"secretKeyRef": {
+        "name": "x402-gateway-env", "key": "wallet_address"}}}
+    assert by_name["NOTIFY_WEBHOOK_URL"] == {"name": "NOTIFY_WEBHOOK_URL", "valueFrom": {"secretKeyRef": {
+        "name": "x402-gateway-env", "key": "notify_webhook_url"}}}
+    assert stack.k8s("Secret", "x402-gateway-env", NS)["inputs"]["stringData"] == "[secret]"
     ignored = stack.k8s("Deployment", "x402-gateway", NS)["options"]["ignoreChanges"]
     assert "spec.template.spec.containers[0].image" in ignored and 'metadata.labels["tier"]' in ignored
     assert spec_of(stack, "PodDisruptionBudget", "x402-gateway")["minAvailable"] == "1"

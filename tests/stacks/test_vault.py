@@ -1,5 +1,6 @@
 """vault (Tier 0): the release, the engines other stacks read from, and the rotation contract."""
 
+import json
 import re
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def test_policies_by_name(synth_stack):
     policies = {r["inputs"]["name"]: r["inputs"]["policy"] for r in synth_stack("vault").of_type(POLICY)}
     assert set(policies) == {
         "vault-admin", "sops-admin", "ci", "eso-reader", "woodpecker-sync", "openclaw-k8s",
-        "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo", "ci-preview",
+        "terraform-state", "hermes-agent", "vpn-portal", "personal-emo", "projects-emo", "ci-preview", "raft-backup",
         "workstation-claude-wizard", "workstation-claude-emo",
     }
     assert 'path "secret/data/vault"' in policies["eso-reader"]
@@ -125,8 +126,27 @@ def test_raft_backup_cronjob(synth_stack):
     assert spec["schedule"] == "0 2 * * 0" and spec["concurrencyPolicy"] == "Forbid"
     pod = spec["jobTemplate"]["spec"]["template"]["spec"]
     assert pod["containers"][0]["image"] == "hashicorp/vault:1.18.1"
-    assert "raft snapshot save" in pod["containers"][0]["args"][0]
+    script = pod["containers"][0]["args"][0]
+    assert "raft snapshot save" in script
+    # SEC-031: its own service account and a snapshot-only Vault role, never the root token.
+    assert pod["serviceAccountName"] == "vault-raft-backup"
+    assert "vault-root-token" not in json.dumps(pod) and "vault-root-token" not in script
+    assert "auth/kubernetes/login role=raft-backup" in script
     assert "spec.jobTemplate.spec.template.spec.dnsConfig" in cronjob["options"]["ignoreChanges"]
+
+
+def test_raft_backup_role_may_only_take_snapshots(synth_stack):
+    stack = synth_stack("vault")
+    [role] = [r["inputs"] for r in stack.of_type("vault:kubernetes/authBackendRole:AuthBackendRole")
+              if r["inputs"]["roleName"] == "raft-backup"]
+    assert role["boundServiceAccountNames"] == ["vault-raft-backup"]
+    assert role["boundServiceAccountNamespaces"] == ["vault"]
+    assert role["tokenPolicies"] == ["raft-backup"]
+    [policy] = [r["inputs"]["policy"] for r in stack.of_type("vault:index/policy:Policy")
+                if r["inputs"]["name"] == "raft-backup"]
+    paths = re.findall(r'path "([^"]+)" \{\s*capabilities = (\[[^\]]*\])', policy)
+    assert paths == [("sys/storage/raft/snapshot", '["read"]')]
+    stack.k8s("ServiceAccount", "vault-raft-backup", "vault")
 
 
 def test_stack_is_bootstrap_and_human_only():

@@ -29,9 +29,10 @@ def test_deployment_env_comes_from_vault_secret_and_ssh_key_mount(synth_stack):
     assert es["spec"]["dataFrom"] == [{"extract": {"key": "webhook-handler"}}]
 
 
-def test_rbac_lets_default_account_update_deployments(synth_stack):
+def test_rbac_lets_default_account_only_patch_deployments(synth_stack):
     stack = synth_stack("webhook_handler")
     role = stack.k8s("ClusterRole", "deployment-updater")["inputs"]
-    assert "deployments" in role["rules"][0]["resources"] and "patch" in role["rules"][0]["verbs"]
+    # SEC-001: the handler's one API call is PATCH apps/v1 deployments; no pods, namespaces, services.
+    assert role["rules"] == [{"verbs": ["patch"], "apiGroups": ["apps"], "resources": ["deployments"]}]
     binding = stack.k8s("ClusterRoleBinding", "update-deployment-binding")["inputs"]
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "default", "namespace": "webhook-handler"}]

@@ -6,7 +6,9 @@ io() { awk -v k="$1" '$1 == k":" {print $2}' /proc/$$/io 2>/dev/null || echo 0; 
 read0=$(io read_bytes); write0=$(io write_bytes)
 
 export VAULT_ADDR=http://vault-active.vault.svc.cluster.local:8200
-VAULT_TOKEN=$(cat /vault/token/vault-root-token)
+# Log in as the job's own service account: the raft-backup role may only take snapshots.
+VAULT_TOKEN=$(vault write -field=token auth/kubernetes/login role=raft-backup \
+  jwt=@/var/run/secrets/kubernetes.io/serviceaccount/token)
 export VAULT_TOKEN
 snapshot=/backup/vault-raft-$(date +%Y%m%d-%H%M%S).db
 vault operator raft snapshot save "$snapshot"
