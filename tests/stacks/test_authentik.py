@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from components import constants as c
 
 NS = "authentik"
 STACK_DIR = Path(__file__).resolve().parents[2] / "stacks" / "authentik"
