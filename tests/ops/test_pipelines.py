@@ -75,7 +75,9 @@ def pipelines() -> dict[str, list[dict]]:
 
 
 def install_command(steps: list[dict]) -> str | None:
-    return next((c for s in steps for c in s["commands"] if "pip install" in c and "-r requirements.txt" in c), None)
+    # The venv comes from the hash-checked lock, with the repository on its path (what the
+    # language host needs to import components/), exactly as `make venv` builds it.
+    return next((c for s in steps for c in s["commands"] if "tools/setup_venv.py" in c), None)
 
 
 @pytest.fixture(scope="module")
