@@ -121,7 +121,7 @@ def test_dependency_pins_and_deleted_modules_redo_everything(checkout):
     (checkout / "libs" / "only_gamma.py").unlink()
     result = synth(checkout)
     assert synthesized(result) == ["alpha", "beta", "gamma"]
-    assert result["proc"].returncode == 1 and "gamma: program failed: ModuleNotFoundError" in result["proc"].stdout
+    assert result["proc"].returncode == 1 and "gamma: program failed:" in result["proc"].stdout and "ModuleNotFoundError: No module named 'libs.only_gamma'" in result["proc"].stdout
 
 
 def test_failed_stacks_are_never_cached(checkout):
@@ -129,7 +129,7 @@ def test_failed_stacks_are_never_cached(checkout):
     assert synth(checkout)["proc"].returncode == 1
     again = synth(checkout)
     assert synthesized(again) == ["beta"] and again["proc"].returncode == 1
-    assert "beta: program failed: RuntimeError: beta is broken" in again["proc"].stdout
+    assert "beta: program failed:" in again["proc"].stdout and "RuntimeError: beta is broken" in again["proc"].stdout
 
 
 def test_edited_or_missing_output_is_redone(checkout):

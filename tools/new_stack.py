@@ -81,7 +81,7 @@ WebApp(APP, WebAppArgs(
     tier=TIER_AUX,
     containers=[{{
         "name": APP,
-        "image": "nginxinc/nginx-unprivileged:1.27.3",
+        "image": "docker.io/nginxinc/nginx-unprivileged:1.27.3",
         "ports": [{{"container_port": 8080}}],
         "resources": {{"requests": {{"cpu": "10m", "memory": "64Mi"}}, "limits": {{"memory": "64Mi"}}}},
     }}],
@@ -117,7 +117,7 @@ def test_deployment_and_service(synth_stack):
     stack = synth_stack("{name}")
     deployment = stack.k8s("Deployment", "{name}", "{name}")["inputs"]
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    assert container["image"] == "nginxinc/nginx-unprivileged:1.27.3"
+    assert container["image"] == "docker.io/nginxinc/nginx-unprivileged:1.27.3"
     service = stack.k8s("Service", "{name}", "{name}")["inputs"]
     assert service["spec"]["ports"] == [{{"name": "http", "port": 80, "targetPort": 8080}}]
 ''',
