@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tools.stack_graph import DEFAULT_OUT, GraphError, affected_svg, layout, load_graph, render_svg
+from tools.stack_graph import DEFAULT_OUT, GraphError, affected_mermaid, affected_svg, layout, load_graph, render_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
@@ -61,3 +61,27 @@ def test_affected_subgraph_shows_the_affected_and_their_direct_dependencies():
 def test_affected_subgraph_refuses_unknown_stacks():
     with pytest.raises(GraphError, match="not a stack: nope"):
         affected_svg(["nope"], {"infra": ()})
+
+
+def test_affected_mermaid_draws_the_affected_bold_with_their_direct_dependencies():
+    graph = {"infra": (), "platform": ("infra",), "vault": ("platform",), "tandoor": ("platform", "vault"),
+             "blog": ("platform",)}
+    assert affected_mermaid(["tandoor"], graph) == "\n".join([
+        "**Affected stacks and what they depend on**",
+        "",
+        "```mermaid",
+        "graph LR",
+        '  s0["platform"]',
+        '  s1["tandoor"]',
+        '  s2["vault"]',
+        "  s1 --> s0",
+        "  s1 --> s2",
+        "  classDef affected font-weight:bold,stroke-width:3px",
+        "  class s1 affected",
+        "```",
+    ]) + "\n"
+
+
+def test_affected_mermaid_refuses_unknown_stacks():
+    with pytest.raises(GraphError, match="not a stack: nope"):
+        affected_mermaid(["nope"], {"infra": ()})

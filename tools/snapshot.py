@@ -93,7 +93,8 @@ def render_record(record: dict) -> dict:
     }
     entry["options"]["ignoreChanges"] = sorted(entry["options"]["ignoreChanges"] or [])
     entry["options"]["dependsOn"] = sorted(entry["options"]["dependsOn"] or [])
-    entry["options"]["aliases"] = sorted(entry["options"]["aliases"] or [])
+    # An alias is an old URN or a spec (name/type/parent fields): one order for both.
+    entry["options"]["aliases"] = sorted(entry["options"]["aliases"] or [], key=lambda a: json.dumps(a, sort_keys=True))
     if record.get("custom") or record.get("inputs"):
         entry["inputs"] = masked_inputs(record)
     return entry

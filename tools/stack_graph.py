@@ -149,6 +149,27 @@ def affected_svg(affected: Iterable[str], graph: Graph | None = None) -> str:
                       title=f"Affected stacks ({len(chosen)})")
 
 
+def affected_mermaid(affected: Iterable[str], graph: Graph) -> str:
+    """The affected subgraph as a Markdown section with a Mermaid diagram.
+
+    Forgejo, Gitea and GitHub comments render Mermaid but not inline SVG, so the PR comment
+    uses this; affected stacks are drawn bold, their direct dependencies as plain context."""
+    chosen = sorted(set(affected))
+    sub = affected_subgraph(chosen, graph)
+    ids = {name: f"s{i}" for i, name in enumerate(sorted(sub))}
+    lines = ["**Affected stacks and what they depend on**", "", "```mermaid", "graph LR"]
+    for name in sorted(sub):
+        lines.append(f'  {ids[name]}["{name}"]')
+    for name in chosen:
+        for dep in sub[name]:
+            lines.append(f"  {ids[name]} --> {ids[dep]}")
+    if chosen:
+        lines.append("  classDef affected font-weight:bold,stroke-width:3px")
+        lines.append(f"  class {','.join(ids[n] for n in chosen)} affected")
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.stack_graph", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)

@@ -86,7 +86,8 @@ def test_explicit_empty_template_metadata_is_kept(run_mocked):
 
 def test_moved_cronjob_is_aliased_to_its_top_level_name(run_mocked):
     recorded = run_mocked(lambda: ScheduledJob("backup", cron_args(moved_from={"cronjob": "vault-raft-backup"})))
-    assert "vault-raft-backup" in recorded.k8s("CronJob", "backup").options["aliases"]
+    # the old URN: same type, the old name, at the stack's root (no parent)
+    assert {"name": "vault-raft-backup", "noParent": True} in recorded.k8s("CronJob", "backup").options["aliases"]
 
 
 def test_one_off_job_shape(run_mocked, registered_outputs):
@@ -108,7 +109,7 @@ def test_one_off_job_shape(run_mocked, registered_outputs):
     }
     # A Job's pod template is immutable: Kyverno's dnsConfig must not turn into a replacement.
     assert job.options["ignoreChanges"] == ["spec.template.spec.dnsConfig"]
-    assert "models_dir_init" in job.options["aliases"]
+    assert {"name": "models_dir_init", "noParent": True} in job.options["aliases"]
     assert registered_outputs[("OneOffJob", "models-dir-init")] == ["job_name"]
 
 

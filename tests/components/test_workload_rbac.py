@@ -105,9 +105,10 @@ def test_existing_cluster_role_is_bound_not_created(run_mocked):
 def test_moved_children_keep_their_old_names_as_aliases(run_mocked):
     recorded = run_mocked(lambda: WorkloadRbac("reconcile", rbac_args(
         moved_from={"service_account": "post-boot-reconcile", "role": "post-boot-reconcile-role"})))
-    assert "post-boot-reconcile" in recorded.k8s("ServiceAccount", "reconcile").options["aliases"]
-    assert "post-boot-reconcile-role" in recorded.k8s("Role", "reconcile").options["aliases"]
-    assert "post-boot-reconcile" not in recorded.k8s("RoleBinding", "reconcile").options["aliases"]
+    assert {"name": "post-boot-reconcile", "noParent": True} in recorded.k8s("ServiceAccount", "reconcile").options["aliases"]
+    assert {"name": "post-boot-reconcile-role", "noParent": True} in recorded.k8s("Role", "reconcile").options["aliases"]
+    assert not any(isinstance(a, dict) and a.get("noParent")
+                   for a in recorded.k8s("RoleBinding", "reconcile").options["aliases"])
 
 
 BAD = [

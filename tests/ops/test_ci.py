@@ -117,6 +117,8 @@ def test_pr_previews_affected_stacks_and_posts_one_blocking_comment(fleet, stub,
     assert "replaces protected resource `urn:pulumi:prod::dashy::kubernetes:core/v1:PersistentVolumeClaim::dashy-data`" in body
     assert "`vault`: human-only" in body
     assert "https://ci.example.org/p/1" in body
+    # the affected subgraph, as a Mermaid block the forge renders
+    assert "```mermaid\ngraph LR\n" in body and '["dashy"]' in body and '["tandoor"]' in body
     assert (tmp_path / "ci/dashy/events.jsonl").is_file()
 
 

@@ -28,6 +28,7 @@ from .repo import StackError, repo_root
 from .vaultauth import VaultAuthError, ensure_vault_token
 from .version import CliVersionError
 from .wrapper import Context, OpResult, run_stack_op
+from ..stack_graph import GraphError, affected_mermaid, load_graph
 
 Log = Callable[[str], None]
 
@@ -282,6 +283,17 @@ def run_url(env: Mapping[str, str]) -> str:
     return ""
 
 
+def affected_sections(root: Path, stacks: Sequence[str]) -> list[str]:
+    """The affected subgraph for the PR comment; a graph that cannot be drawn (a cycle, a
+    stack.yaml naming an unknown stack) says so instead of failing the preview."""
+    if not stacks:
+        return []
+    try:
+        return [affected_mermaid(stacks, load_graph(root))]
+    except GraphError as exc:
+        return [f"**Affected subgraph:** not drawn ({exc})"]
+
+
 def run_pr(ctx: Context, base: str, head: str = "HEAD", *, artifacts: Path, concurrency: int = 4,
            http: Http = urllib_http, policy_from: str | None = None) -> int:
     try:
@@ -298,7 +310,7 @@ def run_pr(ctx: Context, base: str, head: str = "HEAD", *, artifacts: Path, conc
                        describe=lambda p: p.status if not p.blocking else "blocked")
     previews = [results[s] for s in stacks]
     commit = git(ctx.root, "rev-parse", head).strip()
-    body = render(previews, commit=commit, run_url=run_url(ctx.env))
+    body = render(previews, commit=commit, run_url=run_url(ctx.env), sections=affected_sections(ctx.root, stacks))
     artifacts.mkdir(parents=True, exist_ok=True)
     (artifacts / "comment.md").write_text(body)
     target = ForgeTarget.from_env(ctx.env)

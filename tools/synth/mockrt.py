@@ -88,6 +88,14 @@ class _Mocks(pulumi.runtime.Mocks):
         return dict(self.invokes.get(args.token, {}))
 
 
+def _alias(alias) -> "str | dict":
+    """An alias as the engine reads it: a URN, or the spec fields that were set (an empty name
+    or type means "this resource's own"; noParent means "at the stack's root")."""
+    if alias.urn:
+        return alias.urn
+    return json_format.MessageToDict(alias.spec, preserving_proto_field_name=True)
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: _Mocks | None = None) -> None:
         super().__init__(mocks or _Mocks())
@@ -108,7 +116,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             return response
         raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
         implicit = {dep for deps in request.propertyDependencies.values() for dep in deps.urns}
-        aliases = [a.urn or a.spec.name for a in request.aliases] + list(request.aliasURNs)
+        aliases = [_alias(a) for a in request.aliases] + list(request.aliasURNs)
         self.registrations.append(Registration(
             urn=response.urn,
             type=request.type,
