@@ -20,7 +20,8 @@ if ! METRICS="$(curl -sf -m 10 "${EXPORTER}")"; then
   esac
   METRICS=""
 fi
-USED="$(printf '%s\n' "${METRICS}" | awk '/^gpu_pod_memory_used_bytes\{/ { total += $NF } END { printf "%d", total }')"
+# %.0f, not %d: mawk (Debian's awk) clamps %d at 2^31-1, which would hide every byte past 2 GiB.
+USED="$(printf '%s\n' "${METRICS}" | awk '/^gpu_pod_memory_used_bytes\{/ { total += $NF } END { printf "%.0f", total }')"
 USED="${USED:-0}"
 FREE="$(( GPU_TOTAL - USED ))"
 echo "VRAM used=${USED} free=${FREE} floor=${FLOOR} total=${GPU_TOTAL}"
