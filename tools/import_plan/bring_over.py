@@ -20,7 +20,7 @@ import argparse
 import re
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -41,6 +41,10 @@ class Heredoc:
     resource: str  # Terraform resource type, e.g. authentik_policy_expression
     name: str  # value of the block's `name` attribute
     attribute: str  # the heredoc attribute, e.g. expression
+    # Terraform expressions the body may interpolate, each written out as the given token
+    # (the stack substitutes the token when it renders the payload), e.g.
+    # {"var.name" = "@USER_NAME@"}. Any other interpolation is refused.
+    keep: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
         cut = min(widths, default=0)
         lines = [line[cut:] for line in lines]
     body = "\n".join(lines) + "\n"
+    for expression, token in spec.keep.items():
+        body = re.sub(rf"(?<!\$)\$\{{{re.escape(expression)}\}}", lambda _m, t=token: t, body)
     if re.search(r"(?<!\$)\$\{|(?<!%)%\{", body):
         raise BringOverError(
             f"{where}: `{spec.name}` interpolates Terraform values (`${{...}}`); bring it over by hand")
