@@ -7,6 +7,7 @@ import pulumi
 import pulumi_random as random
 
 from components import constants as c
+from components.errors import ArgumentError
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.live_read import LiveReadArgs, json_value, read_live
@@ -38,6 +39,11 @@ class Person:
     storage: str = "1Gi"
     homepage_name: str | None = None
 
+    def __post_init__(self) -> None:
+        # Checked when PEOPLE is built, before anything is declared.
+        if self.bank_sync and not self.http_api:
+            raise ArgumentError("actualbudget", f"Person({self.name!r}).bank_sync", "needs http_api=True")
+
 
 PEOPLE = (
     Person("viktor", http_api=True, bank_sync=True, storage="4Gi", homepage_name="Budget Viktor"),
@@ -61,8 +67,6 @@ bank_sync_script = load_payload(Path(__file__).parent, "bank-sync.sh")
 def budget(person: Person) -> None:
     """The objects of one person's instance (upstream's `factory` module)."""
     who = person.name
-    if person.bank_sync and not person.http_api:
-        raise ValueError(f"actualbudget: {who}: bank_sync needs http_api")
     data = ProxmoxVolume(f"actualbudget-{who}-data-encrypted", ProxmoxVolumeArgs(
         namespace=NS, storage=person.storage, storage_limit="5Gi", storage_class="proxmox-lvm-encrypted"), opts=ns_opts)
     # One API key per instance, shared by the HTTP API and the sync job.

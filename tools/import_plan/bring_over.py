@@ -6,7 +6,7 @@ a placeholder in this repository; a real ``pulumi up`` refuses to deploy a place
 operator's own Terraform checkout into place. The repository itself never contains it.
 
 Safe by construction: every source is read and checked first (present, not git-crypt
-encrypted, a heredoc that needs no Terraform interpolation); a destination holding real
+encrypted, a heredoc that interpolates nothing but its `keep` list); a destination holding real
 content that differs is never overwritten without ``--force``. If anything is wrong,
 nothing is written.
 
