@@ -190,3 +190,28 @@ def test_heredoc_as_the_last_element_of_a_list(tmp_path: Path) -> None:
     entry = bring_over.Entry("stacks/x/files/fetch.sh", "main.tf", "test",
                              bring_over.Heredoc(resource="kubernetes_job_v1", name="fetch-data", attribute="command"))
     assert bring_over.read_source(tmp_path, entry).decode() == 'set -eu\necho "${HOME}"\n'
+
+
+def test_heredoc_keeps_listed_interpolations_as_tokens(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_cron_job_v1" "sync" {\n'
+        '  metadata {\n    name = "sync-${var.name}"\n  }\n'
+        '  container {\n'
+        '    command = ["/bin/sh", "-c", <<-EOT\n'
+        "      USER='${var.name}' KEY='${random_string.key.result}'\n"
+        "      curl -w '%%{http_code}' \"$${URL}\"\n"
+        '    EOT\n'
+        '    ]\n'
+        '  }\n'
+        '}\n')
+    keep = {"var.name": "@USER@", "random_string.key.result": "@KEY@"}
+    entry = bring_over.Entry("stacks/x/files/sync.sh", "main.tf", "test", bring_over.Heredoc(
+        resource="kubernetes_cron_job_v1", name="sync-${var.name}", attribute="command", keep=keep))
+    assert bring_over.read_source(tmp_path, entry).decode() == (
+        "USER='@USER@' KEY='@KEY@'\ncurl -w '%{http_code}' \"${URL}\"\n")
+    # An interpolation that is not listed is still refused.
+    partial = bring_over.Entry(entry.dest, entry.source, entry.reason, bring_over.Heredoc(
+        resource="kubernetes_cron_job_v1", name="sync-${var.name}", attribute="command", keep={"var.name": "@USER@"}))
+    with pytest.raises(bring_over.BringOverError, match="interpolates Terraform values"):
+        bring_over.read_source(tmp_path, partial)

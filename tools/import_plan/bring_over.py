@@ -6,7 +6,7 @@ a placeholder in this repository; a real ``pulumi up`` refuses to deploy a place
 operator's own Terraform checkout into place. The repository itself never contains it.
 
 Safe by construction: every source is read and checked first (present, not git-crypt
-encrypted, a heredoc that needs no Terraform interpolation); a destination holding real
+encrypted, a heredoc that interpolates nothing but its `keep` list); a destination holding real
 content that differs is never overwritten without ``--force``. If anything is wrong,
 nothing is written.
 
@@ -20,7 +20,7 @@ import argparse
 import re
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -41,6 +41,10 @@ class Heredoc:
     resource: str  # Terraform resource type, e.g. authentik_policy_expression
     name: str  # value of the block's `name` attribute
     attribute: str  # the heredoc attribute, e.g. expression
+    # Terraform expressions the body may interpolate, each written out as the given token
+    # (the stack substitutes the token when it renders the payload), e.g.
+    # {"var.name" = "@USER_NAME@"}. Any other interpolation is refused.
+    keep: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
         cut = min(widths, default=0)
         lines = [line[cut:] for line in lines]
     body = "\n".join(lines) + "\n"
+    for expression, token in spec.keep.items():
+        body = re.sub(rf"(?<!\$)\$\{{{re.escape(expression)}\}}", lambda _m, t=token: t, body)
     if re.search(r"(?<!\$)\$\{|(?<!%)%\{", body):
         raise BringOverError(
             f"{where}: `{spec.name}` interpolates Terraform values (`${{...}}`); bring it over by hand")
