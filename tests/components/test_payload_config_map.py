@@ -94,7 +94,7 @@ def test_moved_config_map_is_aliased(run_mocked, stack):
     recorded = run_mocked(lambda: PayloadConfigMap("fetcher", cm_args(
         stack, config_map_name="poison-fountain-fetcher", moved_from={"config_map": "poison-fountain-fetcher"})))
     cm = recorded.k8s("ConfigMap", "poison-fountain-fetcher")
-    assert "poison-fountain-fetcher" in cm.options["aliases"]
+    assert {"name": "poison-fountain-fetcher", "noParent": True} in cm.options["aliases"]
 
 
 BAD = [
