@@ -115,7 +115,9 @@ def _object_cases():
                     ns = None
                 elif not isinstance(ns, str) or ns.startswith("expr:"):
                     continue
-                cases.append(pytest.param(stack, kind, ns, name, id=f"{stack}:{kind}:{name}"))
+                # `count = 0` upstream: declared but never created, so nothing live to adopt.
+                marks = [pytest.mark.skip(reason="count = 0 upstream")] if obj.get("count") == 0 else []
+                cases.append(pytest.param(stack, kind, ns, name, id=f"{stack}:{kind}:{name}", marks=marks))
     return cases
 
 
