@@ -5,6 +5,7 @@ hourly import from the two remote sites, and a 15-minute two-way sync with Techn
 (which writes records into the technitium stack's zones; see the README).
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pulumi
@@ -73,8 +74,8 @@ ingress = IngressFactory("phpipam", IngressArgs.on_cluster(
 ), opts=ns_opts)
 
 
-def import_job(name: str, schedule: str, script: str, container: str, image: str, *,
-               requests_memory: str, extra_env: list[dict] = (), ssh: bool = False,
+def import_job(name: str, schedule: str, script: str, container: str, image: str, shell: str, *,
+               requests_memory: str, extra_env: Sequence[dict] = (), ssh: bool = False,
                active_deadline_seconds: int | None = None) -> None:
     """One of the three CronJobs: the same history, backoff and Forbid, the script inline."""
     mounts = [{"name": "ssh-key", "mount_path": "/ssh", "read_only": True}] if ssh else []
@@ -85,8 +86,7 @@ def import_job(name: str, schedule: str, script: str, container: str, image: str
         job_metadata={}, pod_metadata={},
         containers=[{
             "name": container, "image": image,
-            "command": [*(["/bin/bash"] if image.startswith("mysql") else ["/bin/sh"]), "-c",
-                        load_payload(HERE, script)],
+            "command": [shell, "-c", load_payload(HERE, script)],
             "env": [*extra_env, *db_env],
             **({"volume_mounts": mounts} if mounts else {}),
             "resources": {"requests": {"cpu": "10m", "memory": requests_memory}, "limits": {"memory": "128Mi"}},
@@ -96,13 +96,13 @@ def import_job(name: str, schedule: str, script: str, container: str, image: str
 
 
 # The Technitium admin password goes in as a literal env value, as upstream set it.
-import_job("phpipam-dns-sync", "*/15 * * * *", "dns-sync.sh", "sync", "mysql:8.0", requests_memory="32Mi",
+import_job("phpipam-dns-sync", "*/15 * * * *", "dns-sync.sh", "sync", "mysql:8.0", "/bin/bash", requests_memory="32Mi",
            extra_env=[{"name": "TECH_PASS", "value": vault_field("platform", "technitium_password")}])
 # The 600 s deadline bounds a hung `apk add` (a normal run takes seconds) so the next hourly
 # import is not blocked behind it.
-import_job("phpipam-pfsense-import", "0 * * * *", "pfsense-import.sh", "import", "alpine:3.21",
+import_job("phpipam-pfsense-import", "0 * * * *", "pfsense-import.sh", "import", "alpine:3.21", "/bin/sh",
            requests_memory="64Mi", ssh=True, active_deadline_seconds=600)
-import_job("phpipam-remote-import", "0 * * * *", "remote-import.sh", "import", "alpine:3.21",
+import_job("phpipam-remote-import", "0 * * * *", "remote-import.sh", "import", "alpine:3.21", "/bin/sh",
            requests_memory="64Mi", ssh=True)
 
 pulumi.export("host", ingress.host)
