@@ -85,17 +85,22 @@ site = IngressFactory("kms", IngressArgs(
         "gethomepage.dev/pod-selector": "",
     },
 ), opts=ns_opts)
-# Same host as the site (the record belongs to it); Traefik prefers these longer prefixes.
-IngressFactory("kms-scripts", IngressArgs(
-    **common,
-    auth_reason="Public read-only activation scripts and key list fetched by PowerShell, which cannot solve a proof-of-work",
-    full_host=SITE_HOST,
-    dns_type="none",
-    homepage_enabled=False,
-    service_name="kms",
-    port=80,
-    ingress_path=["/scripts", "/keys.json"],
-), opts=ns_opts)
+
+
+def carve_out(name: str, service: str, port: int, paths: list[str], reason: str) -> None:
+    """Paths of the site host that bypass Anubis: PowerShell cannot solve a proof-of-work.
+
+    Same host as the site (its DNS record belongs to the site's ingress); Traefik prefers
+    these longer prefixes over the site's `/`.
+    """
+    IngressFactory(name, IngressArgs(
+        **common, auth_reason=reason, full_host=SITE_HOST, dns_type="none", homepage_enabled=False,
+        service_name=service, port=port, ingress_path=paths,
+    ), opts=ns_opts)
+
+
+carve_out("kms-scripts", "kms", 80, ["/scripts", "/keys.json"],
+          "Public read-only activation scripts and key list fetched by PowerShell, which cannot solve a proof-of-work")
 
 # --- anonymous diagnostics from the activators, logged to stdout for Loki ------------------------
 collector = PayloadConfigMap("kms-diag-collector", PayloadConfigMapArgs(
@@ -120,16 +125,8 @@ WebApp("kms-diag", WebAppArgs(
     service_ports=[{"port": 9102, "protocol": "TCP"}],
 ), opts=ns_opts)
 
-IngressFactory("kms-diag", IngressArgs(
-    **common,
-    auth_reason="Anonymous write-only telemetry from the activation scripts, which cannot solve a proof-of-work",
-    full_host=SITE_HOST,
-    dns_type="none",
-    homepage_enabled=False,
-    service_name="kms-diag",
-    port=9102,
-    ingress_path=["/diag"],
-), opts=ns_opts)
+carve_out("kms-diag", "kms-diag", 9102, ["/diag"],
+          "Anonymous write-only telemetry from the activation scripts, which cannot solve a proof-of-work")
 
 # --- vlmcsd on its own address, with the Slack/Prometheus notifier sidecar ----------------------
 # A-only: the IPv6 tunnel does not forward 1688. Cloudflare's proxy speaks HTTP only.
