@@ -203,3 +203,9 @@ def test_long_strings_show_where_they_differ():
     old, new = line.removeprefix("m: ").split(" -> ")
     assert "traefik-rate-limit@" in old and "traefik-ratelimit@" in new
     assert old.startswith('"...') and len(old) < len(chain)
+
+
+def test_a_stack_with_no_resources_leaves_a_file_git_can_keep(tmp_path):
+    snapshot.write_stack("vpa", {}, tmp_path)
+    assert [p.name for p in (tmp_path / "vpa").iterdir()] == [snapshot.EMPTY_MARKER]
+    assert snapshot.compare_stack("vpa", {}, tmp_path) == []

@@ -163,12 +163,19 @@ def render_stack(records: list[dict]) -> dict[str, dict]:
     return {name: render_record(record) for name, record in file_names(records).items()}
 
 
+EMPTY_MARKER = "EMPTY"
+
+
 def write_stack(stack: str, rendered: dict[str, dict], snapshots: Path) -> None:
     target = snapshots / stack
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for name, entry in rendered.items():
         (target / name).write_text(dump(entry))
+    if not rendered:
+        # git keeps no empty directory: without a file, a clone would have no snapshot of a
+        # stack that declares nothing (a retired tombstone like vpa) and fail the comparison.
+        (target / EMPTY_MARKER).write_text("this stack declares no resources\n")
 
 
 # ---- comparison -------------------------------------------------------------------------
