@@ -25,6 +25,7 @@ import pulumi
 
 from components.cronjob_probe import PUSHGATEWAY_URL, require_metric_names
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
+from components.payload import is_placeholder
 from components.scheduled_job import CONCURRENCY_POLICIES, RESTART_POLICIES, ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "BackupCronJob"
@@ -137,7 +138,8 @@ class AppBackupArgs(BackupCronJobArgs):
     extra_mounts: Sequence[Mapping] = ()
     """Their container mounts, after the target's."""
     retention_days: int | None = None
-    """Days of copies the script keeps; checked against its ``-mtime +N`` rotation."""
+    """Days of copies the script keeps (output ``retention_days``); a script whose
+    ``-mtime +N`` rotation disagrees is reported as a warning."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -148,9 +150,19 @@ class AppBackupArgs(BackupCronJobArgs):
         if self.owner_namespaces and not self.owner_labels:
             raise ArgumentError(_APP, "owner_namespaces", "is set without owner_labels")
         require_count(_APP, "retention_days", self.retention_days, optional=True)
-        if self.retention_days is not None and f"-mtime +{self.retention_days}" not in self.script:
-            raise ArgumentError(_APP, "retention_days",
-                                f"is {self.retention_days} but the script has no '-mtime +{self.retention_days}' rotation")
+
+
+def retention_mismatch(args: AppBackupArgs) -> str | None:
+    """Why ``retention_days`` and the script's rotation disagree, or None.
+
+    Only a warning: the script is carried over byte for byte, so the program cannot fix it,
+    and a placeholder (or a script passed as an Output) has nothing to check yet.
+    """
+    if args.retention_days is None or not isinstance(args.script, str) or is_placeholder(args.script):
+        return None
+    if f"-mtime +{args.retention_days}" in args.script:
+        return None
+    return f"retention_days is {args.retention_days} but the script has no '-mtime +{args.retention_days}' rotation"
 
 
 def _owner_affinity(args: AppBackupArgs) -> dict:
@@ -235,18 +247,30 @@ class BackupCronJob(pulumi.ComponentResource):
         declare_cronjob(name, scheduled_job_args(name, args), self)
         self.cronjob_name = pulumi.Output.from_input(name)
         self.metric_names = pulumi.Output.from_input(list(args.metrics))
-        self.register_outputs({"cronjob_name": self.cronjob_name, "metric_names": self.metric_names})
+        self.register_outputs(self._outputs())
+
+    def _outputs(self) -> dict:
+        return {"cronjob_name": self.cronjob_name, "metric_names": self.metric_names}
 
 
 class AppBackup(BackupCronJob):
     """An application-data backup CronJob ``name`` (child ``<name>-cronjob``); see :class:`AppBackupArgs`.
 
-    Outputs ``cronjob_name``, ``metric_names``.
+    Outputs ``cronjob_name``, ``metric_names``, ``retention_days``.
     """
 
     _TYPE = "homelab:k8s:AppBackup"
+    retention_days: pulumi.Output
+    """Days of copies kept (None when not declared)."""
 
     def __init__(self, name: str, args: AppBackupArgs, opts: pulumi.ResourceOptions | None = None):
         if not isinstance(args, AppBackupArgs):
             raise ArgumentError(_APP, "args", f"must be AppBackupArgs, got {type(args).__name__}")
+        self.retention_days = pulumi.Output.from_input(args.retention_days)
         super().__init__(name, args, opts)
+        problem = retention_mismatch(args)
+        if problem:
+            pulumi.log.warn(f"{name}: {problem}", resource=self)
+
+    def _outputs(self) -> dict:
+        return {**super()._outputs(), "retention_days": self.retention_days}

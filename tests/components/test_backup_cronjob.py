@@ -145,7 +145,6 @@ APP_BAD = [
     (dict(nfs_target={"server": "nas", "path": "/x"}), "nfs_target"),
     (dict(claim_name=None, nfs_target={"server": "nas"}), "nfs_target"),
     (dict(owner_labels=None, owner_namespaces=["x"]), "owner_namespaces"),
-    (dict(retention_days=14), "retention_days"),
     (dict(retention_days=-1), "retention_days"),
 ]
 
@@ -166,3 +165,14 @@ def test_app_backup_source_needs_absolute_path():
 def test_app_backup_wants_its_own_args():
     with pytest.raises(ArgumentError):
         AppBackup("x", backup_args())
+
+
+def test_retention_is_checked_against_the_script_and_exported(run_mocked):
+    from components.backup_cronjob import retention_mismatch
+
+    assert retention_mismatch(app_args()) is None
+    assert "-mtime +14" in retention_mismatch(app_args(retention_days=14))
+    assert retention_mismatch(app_args(retention_days=14, script="PLACEHOLDER: bring it over")) is None
+    seen = {}
+    run_mocked(lambda: AppBackup("r", app_args()).retention_days.apply(lambda v: seen.setdefault("days", v)))
+    assert seen == {"days": 30}
