@@ -132,6 +132,13 @@ _INGRESS_ROUTE_TCP = _strict({
     "tls": ANY_OBJECT,
 }, ("routes",))
 
+_SERVERS_TRANSPORT = _strict({
+    "insecureSkipVerify": BOOL, "serverName": STRING, "rootCAs": {"type": "array"}, "certificatesSecrets": STRINGS,
+    "maxIdleConnsPerHost": INT, "disableHTTP2": BOOL, "peerCertURI": STRING, "spiffe": ANY_OBJECT,
+    "forwardingTimeouts": _strict({k: {"type": ["string", "integer"]} for k in (
+        "dialTimeout", "responseHeaderTimeout", "idleConnTimeout", "readIdleTimeout", "pingTimeout")}),
+})
+
 # --- kyverno.io ------------------------------------------------------------------------------
 _RULE = _strict({
     "name": STRING, "match": ANY_OBJECT, "exclude": ANY_OBJECT, "preconditions": {"type": ["object", "array"]},
@@ -166,6 +173,8 @@ SCHEMAS: dict[tuple[str, str], dict] = {
     ("traefik.io/v1alpha1", "Middleware"): _resource("traefik.io/v1alpha1", "Middleware", _MIDDLEWARE),
     ("traefik.io/v1alpha1", "IngressRoute"): _resource("traefik.io/v1alpha1", "IngressRoute", _INGRESS_ROUTE),
     ("traefik.io/v1alpha1", "IngressRouteTCP"): _resource("traefik.io/v1alpha1", "IngressRouteTCP", _INGRESS_ROUTE_TCP),
+    ("traefik.io/v1alpha1", "ServersTransport"): _resource("traefik.io/v1alpha1", "ServersTransport",
+                                                           _SERVERS_TRANSPORT),
     ("kyverno.io/v1", "ClusterPolicy"): _resource("kyverno.io/v1", "ClusterPolicy", _CLUSTER_POLICY, namespaced=False),
     ("kyverno.io/v2", "ClusterCleanupPolicy"): _resource("kyverno.io/v2", "ClusterCleanupPolicy", _CLEANUP_POLICY,
                                                          namespaced=False),
