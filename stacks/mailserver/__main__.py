@@ -13,6 +13,7 @@ import pulumi_kubernetes as k8s
 
 import mail_config
 from components import constants as c
+from components.backup_cronjob import AppBackup, AppBackupArgs, BackupSource
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -363,57 +364,49 @@ ScheduledJob("email-roundtrip-monitor", ScheduledJobArgs(
 
 
 # --- nightly backups to NFS (weekly hard-linked snapshots, eight kept) ------------------------
-def backup_job(name: str, *, schedule: str, app: str, script: str, mounts: list[dict], volumes: list[dict],
-               share: NfsVolume) -> ScheduledJob:
-    """The backup pod runs beside the app's pod: its claims are ReadWriteOnce."""
-    return ScheduledJob(name, ScheduledJobArgs(
+# Both run beside the app's pod (AppBackup's owner affinity): their claims are ReadWriteOnce.
+BACKUP_METRICS = ["backup_duration_seconds", "backup_read_bytes", "backup_written_bytes",
+                  "backup_output_bytes", "backup_last_success_timestamp"]
+
+
+def backup_args(*, schedule: str, script: str, owner: str, share: NfsVolume, **extra) -> AppBackupArgs:
+    return AppBackupArgs(
         namespace=NS,
         schedule=schedule,
+        image="docker.io/library/alpine",
+        script=payload(script),
+        metrics=BACKUP_METRICS,
+        claim_name=share.claim_name,
+        owner_labels={"app": owner},
         concurrency_policy="Replace",
         starting_deadline_seconds=10,
         successful_jobs_history_limit=10,
         failed_jobs_history_limit=5,
-        job_metadata={},
-        pod_metadata={},
         backoff_limit=3,
         ttl_seconds_after_finished=10,
-        containers=[{
-            "name": name,
-            "image": "docker.io/library/alpine",
-            "command": ["/bin/sh", "-c", payload(script)],
-            "volume_mounts": [*mounts, {"name": "backup", "mount_path": "/backup"}],
-        }],
-        volumes=[*volumes, {"name": "backup", "persistent_volume_claim": {"claim_name": share.claim_name}}],
-        pod_spec={
-            "affinity": {"pod_affinity": {"required_during_scheduling_ignored_during_execution": [{
-                "label_selector": {"match_labels": {"app": app}},
-                "topology_key": "kubernetes.io/hostname",
-            }]}},
-            **NDOTS,
-        },
-    ), opts=ns_opts)
+        pod_spec=NDOTS,
+        **extra,
+    )
 
 
 mail_backup_share = NfsVolume("mailserver-backup-host", NfsVolumeArgs(
     namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/mailserver-backup"), opts=ns_opts)
-backup_job(
-    "mailserver-backup", schedule="0 3 * * *", app="mailserver", script="mailserver-backup.sh",
-    mounts=[mount("data", "/var/mail", "data"), mount("data", "/var/mail-state", "state"),
-            mount("data", "/var/log/mail", "log")],
-    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": mail_data.claim_name, "read_only": True}}],
-    share=mail_backup_share,
-)
+# One claim read through three sub_paths, so it is an extra volume rather than a source.
+AppBackup("mailserver-backup", backup_args(
+    schedule="0 3 * * *", script="mailserver-backup.sh", owner="mailserver", share=mail_backup_share,
+    extra_volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": mail_data.claim_name, "read_only": True}}],
+    extra_mounts=[mount("data", "/var/mail", "data"), mount("data", "/var/mail-state", "state"),
+                  mount("data", "/var/log/mail", "log")],
+), opts=ns_opts)
 
 roundcube_backup_share = NfsVolume("roundcube-backup-host", NfsVolumeArgs(
     namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/roundcube-backup"), opts=ns_opts)
-backup_job(
+AppBackup("roundcube-backup", backup_args(
     # Ten minutes after the mail backup, so the two NFS writers do not overlap.
-    "roundcube-backup", schedule="10 3 * * *", app="roundcubemail", script="roundcube-backup.sh",
-    mounts=[mount("html", "/src/html"), mount("enigma", "/src/enigma")],
-    volumes=[{"name": "html", "persistent_volume_claim": {"claim_name": roundcube_html.claim_name, "read_only": True}},
-             {"name": "enigma", "persistent_volume_claim": {"claim_name": roundcube_enigma.claim_name, "read_only": True}}],
-    share=roundcube_backup_share,
-)
+    schedule="10 3 * * *", script="roundcube-backup.sh", owner="roundcubemail", share=roundcube_backup_share,
+    sources=[BackupSource(volume_name="html", claim_name=roundcube_html.claim_name, mount_path="/src/html"),
+             BackupSource(volume_name="enigma", claim_name=roundcube_enigma.claim_name, mount_path="/src/enigma")],
+), opts=ns_opts)
 
 # --- spam mailbox retention: run inside the mail pod (its claim is ReadWriteOnce) --------------
 retention = WorkloadRbac("spam-retention", WorkloadRbacArgs(
