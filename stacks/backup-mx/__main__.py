@@ -50,7 +50,7 @@ def nth(items, index: int, attr: str, what: str) -> str:
         item = items[index]
         return item[attr] if isinstance(item, dict) else getattr(item, attr)
     if pulumi.runtime.is_dry_run():
-        return f"{PLACEHOLDER_MARKER}: OCI lookup {what}"
+        return f"{PLACEHOLDER_MARKER}: lookup OCI {what}"
     raise LookupError(f"OCI lookup {what} returned {len(items or [])} result(s), needed index {index}")
 
 

@@ -67,9 +67,9 @@ def test_network_and_reserved_address(stack):
 
 def test_offline_lookups_are_marked_placeholders(stack):
     instance = _one(stack, "oci:Core/instance:Instance")["inputs"]
-    assert instance["availabilityDomain"].startswith("PLACEHOLDER: OCI lookup")
-    assert instance["sourceDetails"]["sourceId"].startswith("PLACEHOLDER: OCI lookup")
-    assert _one(stack, "oci:Core/publicIp:PublicIp")["inputs"]["privateIpId"].startswith("PLACEHOLDER: OCI lookup")
+    assert instance["availabilityDomain"].startswith("PLACEHOLDER: lookup OCI")
+    assert instance["sourceDetails"]["sourceId"].startswith("PLACEHOLDER: lookup OCI")
+    assert _one(stack, "oci:Core/publicIp:PublicIp")["inputs"]["privateIpId"].startswith("PLACEHOLDER: lookup OCI")
 
 
 @pytest.mark.parametrize(("url", "line"), [("https://hooks.example/x", "slack: https://hooks.example/x"), ("", "quiet")])

@@ -90,3 +90,20 @@ def test_backup_mx_objects_import_by_their_ocids(synth_with_config):
     assert ids["oci_core_public_ip.mx2"] == "ocid1.publicip.oc1.eu-frankfurt-1.fixturepip"
     # The default route table is found through the VCN it belongs to.
     assert ids["oci_core_default_route_table.backup_mx"] == "ocid1.routetable.oc1.eu-frankfurt-1.fixturert"
+
+
+def test_backup_mx_availability_domain_is_left_to_the_real_preview(synth_with_config):
+    plan = _plan(synth_with_config("backup-mx"), "backup-mx")
+    diffs = {m.tf.address: [(d.field, d.effect) for d in m.diffs] for m in plan.matches}
+    assert diffs["oci_core_instance.mx2"] == [("availabilityDomain", "placeholder")]
+    assert all(d == [] for address, d in diffs.items() if address != "oci_core_instance.mx2")
+
+
+def test_a_changed_force_new_oci_field_is_a_replacement(synth_with_config, tmp_path):
+    state = json.loads(_state("backup-mx").read_text())
+    [subnet] = [r for r in state["resources"] if r["type"] == "oci_core_subnet"]
+    subnet["instances"][0]["attributes"]["dns_label"] = "other"
+    changed = tmp_path / "terraform.tfstate"
+    changed.write_text(json.dumps(state))
+    plan = build_plan(PlanInputs(stack="backup-mx", tfstate=changed, synth_dir=synth_with_config("backup-mx")))
+    assert [m.tf.address for m in plan.matches if m.replaces] == ["oci_core_subnet.backup_mx"]
