@@ -17,7 +17,7 @@ import pytest
 from tools.import_plan import PlanInputs, build_import_file, build_plan
 
 FIXTURES = Path(__file__).parent / "import_fixtures"
-STACKS = ["redis"]
+STACKS = ["redis", "immich"]
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -68,3 +68,16 @@ def test_redis_backup_claim_and_cronjob_are_adopted(lane_synth):
     cron = _match(plan, "module.redis.kubernetes_cron_job_v1.redis-backup")
     assert [(d.field, d.effect) for d in cron.diffs] == [
         ("spec.jobTemplate.spec.template.spec.containers[0].command", "placeholder")]
+
+
+def test_immich_database_and_gpu_workers_keep_their_pods(lane_synth):
+    plan = _plan(lane_synth, "immich")
+    # The database's hook and init script are operator content: placeholders, never a predicted restart.
+    database = _match(plan, "kubernetes_deployment.immich-postgres")
+    assert {d.effect for d in database.diffs} == {"placeholder"}
+    for address in ("kubernetes_deployment.immich_server", "kubernetes_deployment.immich_api",
+                    "kubernetes_deployment.immich-machine-learning"):
+        assert _match(plan, address).diffs == (), address
+    claim = _match(plan, "kubernetes_persistent_volume_claim.immich_postgresql_encrypted")
+    assert claim.import_id == "immich/immich-postgresql-data-encrypted"
+    assert [d.field for d in claim.diffs] == ['metadata.annotations["pulumi.com/skipAwait"]']
