@@ -25,21 +25,22 @@ def _fake_body(entry) -> str:
 
 
 def _heredoc_tf(entries) -> str:
-    """A .tf file holding one expression policy per entry, written like upstream HCL."""
-    blocks = []
-    for i, entry in enumerate(entries):
-        blocks.append(
-            f'resource "{entry.heredoc.resource}" "p{i}" {{\n'
-            f'  name = "{entry.heredoc.name}"\n'
+    """A .tf file holding one expression policy per entry, written like upstream HCL.
+
+    Entries naming the same block (``occurrence`` 0, 1, ...) share it, one heredoc each."""
+    blocks: dict[tuple[str, str], list[str]] = {}
+    for entry in sorted(entries, key=lambda e: e.heredoc.occurrence):
+        blocks.setdefault((entry.heredoc.resource, entry.heredoc.name), []).append(
             f'  {entry.heredoc.attribute} = trimspace(<<-EOT\n'
             f'    # fake policy {entry.heredoc.name}\n'
             f'    if request.user:\n'
             f'        return True\n'
             f'    return False\n'
             f'  EOT\n'
-            f'  )\n'
-            f'}}\n')
-    return "\n".join(blocks)
+            f'  )\n')
+    return "\n".join(
+        f'resource "{resource}" "p{i}" {{\n  name = "{name}"\n' + "".join(bodies) + "}\n"
+        for i, ((resource, name), bodies) in enumerate(blocks.items()))
 
 
 def _checkout(root: Path) -> Path:
