@@ -26,9 +26,10 @@ def _fake_body(entry) -> str:
 
 def _heredoc_tf(entries) -> str:
     """A .tf file holding the heredocs the entries name, written like upstream HCL: one block
-    per resource name (several heredoc attributes share it), a `variable` block per variable."""
+    per resource name (several heredoc attributes share it, in ``occurrence`` order), a
+    `variable` block per variable."""
     groups: dict[tuple[str, str], list] = {}
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: e.heredoc.occurrence):
         groups.setdefault((entry.heredoc.resource, entry.heredoc.name), []).append(entry)
     blocks = []
     for i, ((resource, name), group) in enumerate(groups.items()):

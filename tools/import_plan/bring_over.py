@@ -48,6 +48,9 @@ class Heredoc:
     # (the stack substitutes the token when it renders the payload), e.g.
     # {"var.name" = "@USER_NAME@"}. Any other interpolation is refused.
     keep: dict = field(default_factory=dict)
+    # Which heredoc of `attribute` in the block, counted from 0 (a Deployment whose
+    # post-start hook and init container both have a `command` heredoc).
+    occurrence: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
     # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last element of a list,
     # `command = ["/bin/bash", "-c", <<-EOT`.
     opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\n\[\]]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
-    head = opener.search(found[0])
+    heads = list(opener.finditer(found[0]))
+    head = heads[spec.occurrence] if spec.occurrence < len(heads) else None
     if head is None:
         raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`")
     trim, indented, marker = head.group(1), head.group(2), head.group(3)
