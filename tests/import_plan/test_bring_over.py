@@ -215,3 +215,23 @@ def test_heredoc_keeps_listed_interpolations_as_tokens(tmp_path: Path, capsys) -
         resource="kubernetes_cron_job_v1", name="sync-${var.name}", attribute="command", keep={"var.name": "@USER@"}))
     with pytest.raises(bring_over.BringOverError, match="interpolates Terraform values"):
         bring_over.read_source(tmp_path, partial)
+
+
+def test_heredoc_as_the_last_element_of_a_multiline_list(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_job" "init" {\n'
+        '  metadata {\n    name = "app-db-init"\n  }\n'
+        '  container {\n'
+        '    command = [\n'
+        '      "sh", "-c",\n'
+        '      <<-EOT\n'
+        '        set -e\n'
+        '        echo done\n'
+        '      EOT\n'
+        '    ]\n'
+        '  }\n'
+        '}\n')
+    entry = bring_over.Entry("stacks/x/files/init.sh", "main.tf", "test",
+                             bring_over.Heredoc(resource="kubernetes_job", name="app-db-init", attribute="command"))
+    assert bring_over.read_source(tmp_path, entry).decode() == "set -e\necho done\n"
