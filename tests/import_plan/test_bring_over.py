@@ -25,21 +25,26 @@ def _fake_body(entry) -> str:
 
 
 def _heredoc_tf(entries) -> str:
-    """A .tf file holding one expression policy per entry, written like upstream HCL."""
-    blocks = []
-    for i, entry in enumerate(entries):
-        blocks.append(
-            f'resource "{entry.heredoc.resource}" "p{i}" {{\n'
-            f'  name = "{entry.heredoc.name}"\n'
-            f'  {entry.heredoc.attribute} = trimspace(<<-EOT\n'
-            f'    # fake policy {entry.heredoc.name}\n'
-            f'    if request.user:\n'
-            f'        return True\n'
-            f'    return False\n'
-            f'  EOT\n'
-            f'  )\n'
-            f'}}\n')
-    return "\n".join(blocks)
+    """A .tf file holding the heredocs of the entries, written like upstream HCL: one block
+    per (resource, name), each attribute's heredocs in ``occurrence`` order."""
+    blocks: dict[tuple[str, str], dict[str, dict[int, object]]] = {}
+    for entry in entries:
+        h = entry.heredoc
+        blocks.setdefault((h.resource, h.name), {}).setdefault(h.attribute, {})[h.occurrence] = entry
+    out = []
+    for i, ((resource, name), attributes) in enumerate(blocks.items()):
+        lines = [f'resource "{resource}" "p{i}" {{', f'  name = "{name}"']
+        for attribute, by_occurrence in attributes.items():
+            for _ in range(max(by_occurrence) + 1):
+                lines += [f'  {attribute} = trimspace(<<-EOT',
+                          f'    # fake policy {name}',
+                          '    if request.user:',
+                          '        return True',
+                          '    return False',
+                          '  EOT',
+                          '  )']
+        out.append("\n".join(lines) + "\n}\n")
+    return "\n".join(out)
 
 
 def _checkout(root: Path) -> Path:
@@ -235,3 +240,20 @@ def test_heredoc_as_the_last_element_of_a_multiline_list(tmp_path: Path) -> None
     entry = bring_over.Entry("stacks/x/files/init.sh", "main.tf", "test",
                              bring_over.Heredoc(resource="kubernetes_job", name="app-db-init", attribute="command"))
     assert bring_over.read_source(tmp_path, entry).decode() == "set -e\necho done\n"
+
+
+def test_heredoc_occurrence_picks_the_nth(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_deployment" "app" {\n'
+        '  metadata {\n    name = "app"\n  }\n'
+        '  init_container {\n    command = ["sh", "-c", <<-EOT\n      echo init\n    EOT\n    ]\n  }\n'
+        '  container {\n    command = ["sh", "-c", <<-EOT\n      echo main\n    EOT\n    ]\n  }\n'
+        '}\n')
+    def entry(n: int):
+        return bring_over.Entry("stacks/x/files/s.sh", "main.tf", "test", bring_over.Heredoc(
+            resource="kubernetes_deployment", name="app", attribute="command", occurrence=n))
+    assert bring_over.read_source(tmp_path, entry(0)).decode() == "echo init\n"
+    assert bring_over.read_source(tmp_path, entry(1)).decode() == "echo main\n"
+    with pytest.raises(bring_over.BringOverError, match="number 2"):
+        bring_over.read_source(tmp_path, entry(2))

@@ -45,6 +45,9 @@ class Heredoc:
     # (the stack substitutes the token when it renders the payload), e.g.
     # {"var.name" = "@USER_NAME@"}. Any other interpolation is refused.
     keep: dict = field(default_factory=dict)
+    # Which heredoc of that attribute, counting from 0, when the block has several (the
+    # `command` of each container of one Deployment).
+    occurrence: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,11 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
     # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last element of a list (on one
     # line or several), `command = ["/bin/bash", "-c", <<-EOT`.
     opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\[\]<]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
-    head = opener.search(found[0])
-    if head is None:
-        raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`")
+    heads = list(opener.finditer(found[0]))
+    if len(heads) <= spec.occurrence:
+        raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`"
+                             + (f" number {spec.occurrence}" if spec.occurrence else ""))
+    head = heads[spec.occurrence]
     trim, indented, marker = head.group(1), head.group(2), head.group(3)
     rest = found[0][head.end() + 1:]
     end = re.search(rf"(?m)^\s*{marker}\s*\)?\s*$", rest)
