@@ -103,9 +103,9 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
     if len(found) != 1:
         raise BringOverError(
             f"{where}: expected one `{spec.resource}` with name = \"{spec.name}\", found {len(found)}")
-    # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last element of a list (on one
-    # line or several), `command = ["/bin/bash", "-c", <<-EOT`.
-    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\[\]<]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
+    # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last (or only) element of a list
+    # on one line or several, `command = ["/bin/bash", "-c", <<-EOT`.
+    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[(?:[^\[\]<]*,)?\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
     heads = list(opener.finditer(found[0]))
     if len(heads) <= spec.occurrence:
         raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`"
