@@ -8,19 +8,19 @@ Its image is reused by beads-server, ci-pipeline-health, claude-breakglass and
 k8s-version-upgrade (whose RoleBindings name this stack's ServiceAccount).
 """
 
-import base64
 from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components import constants as c
+from components.git_crypt import git_crypt_key
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import load_payload
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
-from components.secret_inputs import secret_config, vault_field
+from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env
@@ -64,9 +64,9 @@ sops_key = k8s.core.v1.Secret("sops-age-key", metadata={"name": "sops-age-key", 
 claude_credentials = k8s.core.v1.Secret(
     "claude-credentials", metadata={"name": "claude-credentials", "namespace": NS}, type="Opaque",
     string_data={".credentials.json": vault_field("claude-agent-service", "claude_credentials_json")}, opts=ns_opts)
-# The repository's git-crypt key, from secret config instead of the operator's .git (README).
-git_crypt_key = k8s.core.v1.ConfigMap("git-crypt-key", metadata={"name": "git-crypt-key", "namespace": NS},
-                                      binary_data={"key": secret_config(config, "git_crypt_key_b64")}, opts=ns_opts)
+# The repository's git-crypt key: a Secret from secret config (upstream: a ConfigMap read from
+# the operator's .git; README, docs/security.md).
+git_crypt = git_crypt_key(NS, config, opts=ns_opts)
 
 # --- RBAC (ported as upstream has it; both ClusterRoles are findings in docs/security.md) -------
 agent = WorkloadRbac("claude-agent", WorkloadRbacArgs(namespace=NS, role_kind="ClusterRole", rules=[
@@ -164,7 +164,7 @@ WebApp("claude-agent-service", WebAppArgs(
         {"name": "workspace", "empty_dir": {}},
         {"name": "persistent", "persistent_volume_claim": {"claim_name": persistent.claim_name}},
         {"name": "sops-age-key", "secret": {"secret_name": sops_key.metadata["name"], "default_mode": 0o600}},
-        {"name": "git-crypt-key", "config_map": {"name": git_crypt_key.metadata["name"]}},
+        git_crypt.volume("git-crypt-key"),
         {"name": "claude-credentials-secret", "secret": {"secret_name": claude_credentials.metadata["name"],
                                                          "default_mode": 0o600}},
         {"name": "claude-home", "empty_dir": {}},

@@ -7,16 +7,15 @@ the Grafana datasource of its database, shipped into `monitoring`. It reads the
 """
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.database_credentials import PASSWORD, DatabaseCredentials, DatabaseCredentialsArgs
+from components.grafana import DatasourceCredentials, GrafanaDatasource, GrafanaDatasourceArgs, env_password
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
-from components.tf_encoding import yamlencode
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env, secret_env
 
@@ -137,17 +136,16 @@ IngressFactory("fire-planner-api", IngressArgs.on_cluster(
 ), opts=ns_opts)
 
 # --- Grafana datasource (in `monitoring`; this stack owns both objects) ----------------------------
-grafana_creds = DatabaseCredentials("grafana-fire-planner-pg-creds", DatabaseCredentialsArgs(
-    namespace="monitoring", role="pg-fire-planner", reload_match=True,
-    template={"FIRE_PLANNER_PG_PASSWORD": PASSWORD}))
-k8s.core.v1.ConfigMap("grafana-fire-planner-datasource", metadata={
-    "name": "grafana-fire-planner-datasource", "namespace": "monitoring", "labels": {"grafana_datasource": "1"},
-}, data={"fire-planner-datasource.yaml": yamlencode({"apiVersion": 1, "datasources": [{
-    "name": "FirePlanner", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
-    "user": "fire_planner", "uid": "fire-planner-pg",
-    # Grafana's Postgres plugin takes the database from jsonData only.
-    "jsonData": {"database": "fire_planner", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
-    "secureJsonData": {"password": "$__env{FIRE_PLANNER_PG_PASSWORD}"}, "editable": True}]})},
-    opts=pulumi.ResourceOptions(depends_on=[grafana_creds]))
+# Grafana reads the rotated password from its env (envFromSecrets in the monitoring stack).
+GrafanaDatasource("grafana-fire-planner-datasource", GrafanaDatasourceArgs(
+    file_name="fire-planner-datasource.yaml",
+    datasources=[{
+        "name": "FirePlanner", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
+        "user": "fire_planner", "uid": "fire-planner-pg",
+        # Grafana's Postgres plugin takes the database from jsonData only.
+        "jsonData": {"database": "fire_planner", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
+        "secureJsonData": {"password": env_password("FIRE_PLANNER_PG_PASSWORD")}, "editable": True}],
+    credentials=DatasourceCredentials(secret_name="grafana-fire-planner-pg-creds", role="pg-fire-planner", env_var="FIRE_PLANNER_PG_PASSWORD"),
+))
 
 pulumi.export("host", ingress.host)

@@ -7,16 +7,15 @@ password ExternalSecret this stack ships into `monitoring`.
 """
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.database_credentials import PASSWORD, DatabaseCredentials, DatabaseCredentialsArgs
+from components.grafana import DatasourceCredentials, GrafanaDatasource, GrafanaDatasourceArgs, env_password
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.namespace import Namespace, NamespaceArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
 from components.web_app import WebApp, WebAppArgs
-from components.tf_encoding import yamlencode
 from components.workload import env
 
 settings = ClusterSettings.load()
@@ -96,16 +95,14 @@ weekly("job-hunter-alert", "alert", "0 5 * * 0",
        requests={"cpu": "50m", "memory": "256Mi"}, limits={"memory": "512Mi"}, migrate=False)
 
 # --- Grafana datasource (in `monitoring`; this stack owns both objects) ----------------------------
-# Grafana reads the password from its env (envFromSecrets in the monitoring stack's values).
-grafana_creds = DatabaseCredentials("grafana-job-hunter-pg-creds", DatabaseCredentialsArgs(
-    namespace="monitoring", role="pg-job-hunter", reload_match=True,
-    template={"JOB_HUNTER_PG_PASSWORD": PASSWORD}))
-k8s.core.v1.ConfigMap("grafana-job-hunter-datasource", metadata={
-    "name": "grafana-job-hunter-datasource", "namespace": "monitoring", "labels": {"grafana_datasource": "1"},
-}, data={"job-hunter-datasource.yaml": yamlencode({"apiVersion": 1, "datasources": [{
-    "name": "Job Hunter", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
-    "user": "job_hunter", "uid": "job-hunter-pg",
-    # Grafana's Postgres plugin takes the database from jsonData only.
-    "jsonData": {"database": "job_hunter", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
-    "secureJsonData": {"password": "$__env{JOB_HUNTER_PG_PASSWORD}"}, "editable": True}]})},
-    opts=pulumi.ResourceOptions(depends_on=[grafana_creds]))
+# Grafana reads the rotated password from its env (envFromSecrets in the monitoring stack).
+GrafanaDatasource("grafana-job-hunter-datasource", GrafanaDatasourceArgs(
+    file_name="job-hunter-datasource.yaml",
+    datasources=[{
+        "name": "Job Hunter", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
+        "user": "job_hunter", "uid": "job-hunter-pg",
+        # Grafana's Postgres plugin takes the database from jsonData only.
+        "jsonData": {"database": "job_hunter", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
+        "secureJsonData": {"password": env_password("JOB_HUNTER_PG_PASSWORD")}, "editable": True}],
+    credentials=DatasourceCredentials(secret_name="grafana-job-hunter-pg-creds", role="pg-job-hunter", env_var="JOB_HUNTER_PG_PASSWORD"),
+))

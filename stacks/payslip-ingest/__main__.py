@@ -6,15 +6,14 @@ bank), and the Grafana datasource for the database, shipped into `monitoring`.
 """
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.database_credentials import PASSWORD, DatabaseCredentials, DatabaseCredentialsArgs
+from components.grafana import DatasourceCredentials, GrafanaDatasource, GrafanaDatasourceArgs, env_password
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.namespace import Namespace, NamespaceArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
-from components.tf_encoding import yamlencode
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env
 
@@ -85,15 +84,14 @@ ScheduledJob("actualbudget-payroll-sync", ScheduledJobArgs(
 ), opts=secrets_ready)
 
 # --- Grafana datasource (in `monitoring`; this stack owns both objects) ----------------------------
-grafana_creds = DatabaseCredentials("grafana-payslips-pg-creds", DatabaseCredentialsArgs(
-    namespace="monitoring", role="pg-payslip-ingest", reload_match=True,
-    template={"PAYSLIPS_PG_PASSWORD": PASSWORD}))
-k8s.core.v1.ConfigMap("grafana-payslips-datasource", metadata={
-    "name": "grafana-payslips-datasource", "namespace": "monitoring", "labels": {"grafana_datasource": "1"},
-}, data={"payslips-datasource.yaml": yamlencode({"apiVersion": 1, "datasources": [{
-    "name": "Payslips", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
-    "user": "payslip_ingest", "uid": "payslips-pg",
-    # Grafana's Postgres plugin takes the database from jsonData only.
-    "jsonData": {"database": "payslip_ingest", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
-    "secureJsonData": {"password": "$__env{PAYSLIPS_PG_PASSWORD}"}, "editable": True}]})},
-    opts=pulumi.ResourceOptions(depends_on=[grafana_creds]))
+# Grafana reads the rotated password from its env (envFromSecrets in the monitoring stack).
+GrafanaDatasource("grafana-payslips-datasource", GrafanaDatasourceArgs(
+    file_name="payslips-datasource.yaml",
+    datasources=[{
+        "name": "Payslips", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
+        "user": "payslip_ingest", "uid": "payslips-pg",
+        # Grafana's Postgres plugin takes the database from jsonData only.
+        "jsonData": {"database": "payslip_ingest", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
+        "secureJsonData": {"password": env_password("PAYSLIPS_PG_PASSWORD")}, "editable": True}],
+    credentials=DatasourceCredentials(secret_name="grafana-payslips-pg-creds", role="pg-payslip-ingest", env_var="PAYSLIPS_PG_PASSWORD"),
+))

@@ -9,11 +9,11 @@ market-data sync through the app's API.
 from pathlib import Path
 
 import pulumi
-import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components import constants as c
 from components.database_credentials import PASSWORD, DatabaseCredentials, DatabaseCredentialsArgs
+from components.grafana import DatasourceCredentials, GrafanaDatasource, GrafanaDatasourceArgs, env_password
 from components.external_secret import ExternalSecret, ExternalSecretArgs, reload_on_change
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
@@ -21,7 +21,6 @@ from components.payload import load_payload
 from components.random_secret import GENERATION_FIELDS
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
-from components.tf_encoding import yamlencode
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import env, secret_env
@@ -119,16 +118,16 @@ ScheduledJob("wealthfolio-daily-sync", ScheduledJobArgs(
 ), opts=ns_opts)
 
 # --- Grafana datasource (in `monitoring`; this stack owns both objects) ----------------------------
-grafana_creds = DatabaseCredentials("grafana-wealth-pg-creds", DatabaseCredentialsArgs(
-    namespace="monitoring", role="pg-wealthfolio-sync", reload_match=True,
-    template={"WEALTH_PG_PASSWORD": PASSWORD}))
-k8s.core.v1.ConfigMap("grafana-wealth-datasource", metadata={
-    "name": "grafana-wealth-datasource", "namespace": "monitoring", "labels": {"grafana_datasource": "1"},
-}, data={"wealth-datasource.yaml": yamlencode({"apiVersion": 1, "datasources": [{
-    "name": "Wealth", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
-    "user": "wealthfolio_sync", "uid": "wealth-pg",
-    "jsonData": {"database": "wealthfolio_sync", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
-    "secureJsonData": {"password": "$__env{WEALTH_PG_PASSWORD}"}, "editable": True}]})},
-    opts=pulumi.ResourceOptions(depends_on=[grafana_creds]))
+# Grafana reads the rotated password from its env (envFromSecrets in the monitoring stack).
+GrafanaDatasource("grafana-wealth-datasource", GrafanaDatasourceArgs(
+    file_name="wealth-datasource.yaml",
+    datasources=[{
+        "name": "Wealth", "type": "postgres", "access": "proxy", "url": f"{settings.postgresql_host}:5432",
+        "user": "wealthfolio_sync", "uid": "wealth-pg",
+        # Grafana's Postgres plugin takes the database from jsonData only.
+        "jsonData": {"database": "wealthfolio_sync", "sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
+        "secureJsonData": {"password": env_password("WEALTH_PG_PASSWORD")}, "editable": True}],
+    credentials=DatasourceCredentials(secret_name="grafana-wealth-pg-creds", role="pg-wealthfolio-sync", env_var="WEALTH_PG_PASSWORD"),
+))
 
 pulumi.export("host", ingress.host)

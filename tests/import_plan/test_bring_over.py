@@ -25,26 +25,29 @@ def _fake_body(entry) -> str:
 
 
 def _heredoc_tf(entries) -> str:
-    """A .tf file holding the heredocs of the entries, written like upstream HCL: one block
-    per (resource, name), each attribute's heredocs in ``occurrence`` order."""
-    blocks: dict[tuple[str, str], dict[str, dict[int, object]]] = {}
+    """A .tf file holding the heredocs the entries name, written like upstream HCL: one block
+    per resource name (several heredoc attributes share it, an attribute's heredocs in
+    ``occurrence`` order), a `variable` block per variable."""
+    groups: dict[tuple[str, str], dict[str, int]] = {}
     for entry in entries:
         h = entry.heredoc
-        blocks.setdefault((h.resource, h.name), {}).setdefault(h.attribute, {})[h.occurrence] = entry
-    out = []
-    for i, ((resource, name), attributes) in enumerate(blocks.items()):
-        lines = [f'resource "{resource}" "p{i}" {{', f'  name = "{name}"']
-        for attribute, by_occurrence in attributes.items():
-            for _ in range(max(by_occurrence) + 1):
-                lines += [f'  {attribute} = trimspace(<<-EOT',
-                          f'    # fake policy {name}',
-                          '    if request.user:',
-                          '        return True',
-                          '    return False',
-                          '  EOT',
-                          '  )']
-        out.append("\n".join(lines) + "\n}\n")
-    return "\n".join(out)
+        attributes = groups.setdefault((h.resource, h.name), {})
+        attributes[h.attribute] = max(attributes.get(h.attribute, 0), h.occurrence + 1)
+    blocks = []
+    for i, ((resource, name), attributes) in enumerate(groups.items()):
+        if resource == bring_over.VARIABLE:
+            blocks.append(f'variable "{name}" {{\n  default = <<EOT\n# fake default of {name}\nvalue = 1\nEOT\n}}\n')
+            continue
+        body = "".join(
+            f'  {attribute} = trimspace(<<-EOT\n'
+            f'    # fake policy {name} {attribute}\n'
+            f'    if request.user:\n'
+            f'        return True\n'
+            f'    return False\n'
+            f'  EOT\n'
+            f'  )\n' for attribute, count in attributes.items() for _ in range(count))
+        blocks.append(f'resource "{resource}" "p{i}" {{\n  name = "{name}"\n{body}}}\n')
+    return "\n".join(blocks)
 
 
 def _checkout(root: Path) -> Path:
@@ -101,7 +104,7 @@ def test_copies_every_file_and_reports_it(tmp_path: Path, capsys) -> None:
     # Heredoc: indentation removed as Terraform's <<- does, trimspace applied.
     policy = next(e for e in ENTRIES if e.heredoc)
     assert (tree / policy.dest).read_text() == (
-        f"# fake policy {policy.heredoc.name}\nif request.user:\n    return True\nreturn False\n")
+        f"# fake policy {policy.heredoc.name} {policy.heredoc.attribute}\nif request.user:\n    return True\nreturn False\n")
     assert main(["--from", str(checkout)], root=tree) == 0
     assert f"0 written, {len(ENTRIES)} already up to date" in capsys.readouterr().out
 
@@ -257,3 +260,10 @@ def test_heredoc_occurrence_picks_the_nth(tmp_path: Path) -> None:
     assert bring_over.read_source(tmp_path, entry(1)).decode() == "echo main\n"
     with pytest.raises(bring_over.BringOverError, match="number 2"):
         bring_over.read_source(tmp_path, entry(2))
+
+
+def test_variable_default_heredoc_is_taken_verbatim() -> None:
+    text = ('variable "other" {\n  default = <<EOT\nnot this\nEOT\n}\n'
+            'variable "postfix_cf" {\n  default = <<EOT\nrelayhost = [relay]:587\nlimit = $${x}\nEOT\n}\n')
+    spec = bring_over.Heredoc(bring_over.VARIABLE, "postfix_cf", "default")
+    assert bring_over._heredoc_body(text, spec, "t") == "relayhost = [relay]:587\nlimit = ${x}\n"

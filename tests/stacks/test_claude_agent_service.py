@@ -22,7 +22,7 @@ def test_deployment_shape(synth_stack):
     assert {e["name"]: e["value"] for e in agent["env"]}["MAX_CONCURRENCY"] == "10"
     volumes = {v["name"]: v for v in pod["volumes"]}
     assert volumes["persistent"]["persistentVolumeClaim"]["claimName"] == "claude-agent-persistent"
-    assert volumes["git-crypt-key"]["configMap"]["name"] == "git-crypt-key"
+    assert volumes["git-crypt-key"]["secret"]["secretName"] == "git-crypt-key"
     assert volumes["sops-age-key"]["secret"]["defaultMode"] == 0o600
     ignored = deployment["options"]["ignoreChanges"]
     for path in ("spec.template.spec.containers[0].image", "spec.template.spec.containers[1].image",
