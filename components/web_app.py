@@ -86,6 +86,8 @@ class WebAppArgs:
     """max_surge / max_unavailable for `RollingUpdate`."""
     revision_history_limit: int | None = None
     """Old ReplicaSets kept for rollback; None leaves the Kubernetes default (10)."""
+    progress_deadline_seconds: int | None = None
+    """Seconds a rollout may make no progress before the Deployment reports it failed; None: the default (600)."""
     volumes: Sequence[Mapping] = ()
     init_containers: Sequence[Mapping] = ()
     pod_spec: Mapping = field(default_factory=dict)
@@ -127,6 +129,11 @@ class WebAppArgs:
             raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 0:
             raise ArgumentError(_COMPONENT, "replicas", f"is {self.replicas!r}, expected an integer >= 0")
+        if self.progress_deadline_seconds is not None and (
+                isinstance(self.progress_deadline_seconds, bool) or not isinstance(self.progress_deadline_seconds, int)
+                or self.progress_deadline_seconds < 1):
+            raise ArgumentError(_COMPONENT, "progress_deadline_seconds",
+                                f"is {self.progress_deadline_seconds!r}, expected an integer >= 1")
         if self.revision_history_limit is not None and (
                 isinstance(self.revision_history_limit, bool) or not isinstance(self.revision_history_limit, int)
                 or self.revision_history_limit < 0):
@@ -210,6 +217,8 @@ def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
                   "template": {"metadata": template_metadata, "spec": pod}}
     if args.revision_history_limit is not None:
         spec["revision_history_limit"] = args.revision_history_limit
+    if args.progress_deadline_seconds is not None:
+        spec["progress_deadline_seconds"] = args.progress_deadline_seconds
     if args.strategy is not None or args.rolling_update is not None:
         strategy: dict = {}
         if args.strategy is not None:

@@ -69,6 +69,13 @@ def test_revision_history_limit_only_when_given(run_mocked):
     assert "revisionHistoryLimit" not in default.inputs["spec"]
 
 
+def test_progress_deadline_only_when_given(run_mocked):
+    kept = run_mocked(lambda: WebApp("w", app_args(progress_deadline_seconds=900))).k8s("Deployment", "w")
+    assert kept.inputs["spec"]["progressDeadlineSeconds"] == 900
+    default = run_mocked(lambda: WebApp("w", app_args())).k8s("Deployment", "w")
+    assert "progressDeadlineSeconds" not in default.inputs["spec"]
+
+
 def test_custom_selector_service_name_and_type(run_mocked):
     recorded = run_mocked(lambda: WebApp("city", app_args(
         selector={"run": "city"}, service_name="city-web", service_type="LoadBalancer",
@@ -118,6 +125,7 @@ BAD = [
      "keel_enforced_annotations[]"),
     (dict(keel=True, keel_enforced_annotations="keel.sh/match-tag"), "keel_enforced_annotations"),
     (dict(revision_history_limit="3"), "revision_history_limit"),
+    (dict(progress_deadline_seconds=0), "progress_deadline_seconds"),
 ]
 
 
