@@ -7,6 +7,13 @@ pushed to the Pushgateway for the staleness alerts. They differ from a
 :class:`components.cronjob_probe.CronJobProbe` in the scheduling contract — a late or stuck
 run is *replaced* by the next one (the newest dump is what matters), a failed dump is
 retried, and finished Jobs are removed quickly — and in owning a volume.
+
+:class:`AppBackup` is the same CronJob for *application data* (an sqlite ``.backup``, an
+rsync of a data directory, a ``pg_dumpall`` of an app's own database): it adds the source
+claim(s) mounted read-only, the target as either a claim or an inline NFS export, a
+required pod affinity to the pod that owns a ReadWriteOnce source (the claim can only
+attach on that node), and a retention check against the script. App scripts name the
+Pushgateway themselves, so no ``PUSHGATEWAY_URL`` variable is added unless asked for.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import pulumi
 
 from components.cronjob_probe import PUSHGATEWAY_URL, require_metric_names
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
+from components.payload import is_placeholder
 from components.scheduled_job import CONCURRENCY_POLICIES, RESTART_POLICIES, ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "BackupCronJob"
@@ -37,8 +45,9 @@ class BackupCronJobArgs:
     """Shell script run as ``<shell> -c <script>``; it pushes to ``$PUSHGATEWAY_URL``."""
     metrics: Sequence[str]
     """Metric names the script pushes, exported for alert rules."""
-    claim_name: pulumi.Input[str]
-    """The backup PersistentVolumeClaim, mounted at ``mount_path``."""
+    claim_name: pulumi.Input[str] | None
+    """The backup PersistentVolumeClaim, mounted at ``mount_path`` (None only for an
+    :class:`AppBackup` with ``nfs_target``)."""
     volume_name: str = "backup"
     """Name of the pod volume that carries the claim."""
     mount_path: str = "/backup"
@@ -54,8 +63,8 @@ class BackupCronJobArgs:
     starting_deadline_seconds: int | None = 600
     """How late the controller may still start a missed run (a short deadline silently drops runs
     when the controller lags at the midnight backup window)."""
-    backoff_limit: int = 3
-    """Retries of a failed dump."""
+    backoff_limit: int | None = 3
+    """Retries of a failed dump (None leaves it to the cluster default)."""
     ttl_seconds_after_finished: int | None = 10
     successful_jobs_history_limit: int = 3
     failed_jobs_history_limit: int = 3
@@ -64,6 +73,10 @@ class BackupCronJobArgs:
     """Exported to the script as ``PUSHGATEWAY_URL``."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """CronJob metadata labels."""
+    export_pushgateway_url: bool = True
+    """Add ``PUSHGATEWAY_URL`` as the last env entry (scripts that name the URL themselves don't need it)."""
+    pod_spec: Mapping = field(default_factory=dict)
+    """Extra pod spec fields passed through (``dns_config``, ``node_selector``, ...)."""
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
@@ -78,28 +91,132 @@ class BackupCronJobArgs:
             raise ArgumentError(_COMPONENT, "mount_path", f"is {self.mount_path!r}; an absolute path is required")
         require_choice(_COMPONENT, "concurrency_policy", self.concurrency_policy, CONCURRENCY_POLICIES)
         require_choice(_COMPONENT, "restart_policy", self.restart_policy, RESTART_POLICIES)
-        for name in ("backoff_limit", "successful_jobs_history_limit", "failed_jobs_history_limit"):
+        if self.claim_name is None and getattr(self, "nfs_target", None) is None:
+            raise ArgumentError(_COMPONENT, "claim_name", "is None; a backup claim (or, for AppBackup, nfs_target) is required")
+        for name in ("successful_jobs_history_limit", "failed_jobs_history_limit"):
             require_count(_COMPONENT, name, getattr(self, name))
-        for name in ("starting_deadline_seconds", "ttl_seconds_after_finished"):
+        for name in ("backoff_limit", "starting_deadline_seconds", "ttl_seconds_after_finished"):
             require_count(_COMPONENT, name, getattr(self, name), optional=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackupSource:
+    """One claim an :class:`AppBackup` reads, mounted before the backup target."""
+
+    volume_name: str
+    claim_name: pulumi.Input[str]
+    mount_path: str
+    read_only: bool = True
+    """Read-only by default: a backup never writes into the app's data."""
+
+    def __post_init__(self) -> None:
+        require_dns_label(_APP, "sources.volume_name", self.volume_name)
+        if not isinstance(self.mount_path, str) or not self.mount_path.startswith("/"):
+            raise ArgumentError(_APP, "sources.mount_path", f"is {self.mount_path!r}; an absolute path is required")
+
+
+_APP = "AppBackup"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppBackupArgs(BackupCronJobArgs):
+    """Inputs of :class:`AppBackup`: a BackupCronJob plus the application's side."""
+
+    shell: str = "/bin/sh"
+    export_pushgateway_url: bool = False
+    sources: Sequence[BackupSource] = ()
+    """Claims read by the script, mounted (in this order) before the target."""
+    nfs_target: Mapping[str, str] | None = None
+    """``{"server": ..., "path": ...}``: an inline NFS volume as the target instead of ``claim_name``."""
+    owner_labels: Mapping[str, str] | None = None
+    """Labels of the pod holding a ReadWriteOnce source: a required pod affinity on
+    ``kubernetes.io/hostname`` puts the backup on that node."""
+    owner_namespaces: Sequence[str] = ()
+    """``namespaces`` of that affinity term (empty: the CronJob's own, left unset)."""
+    extra_volumes: Sequence[Mapping] = ()
+    """Further pod volumes after the target (a script ConfigMap, ...)."""
+    extra_mounts: Sequence[Mapping] = ()
+    """Their container mounts, after the target's."""
+    retention_days: int | None = None
+    """Days of copies the script keeps (output ``retention_days``); a script whose
+    ``-mtime +N`` rotation disagrees is reported as a warning."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.claim_name is None) == (self.nfs_target is None):
+            raise ArgumentError(_APP, "nfs_target", "exactly one of claim_name and nfs_target is required")
+        if self.nfs_target is not None and set(self.nfs_target) != {"server", "path"}:
+            raise ArgumentError(_APP, "nfs_target", f"has keys {sorted(self.nfs_target)}, expected server and path")
+        if self.owner_namespaces and not self.owner_labels:
+            raise ArgumentError(_APP, "owner_namespaces", "is set without owner_labels")
+        require_count(_APP, "retention_days", self.retention_days, optional=True)
+
+
+def retention_mismatch(args: AppBackupArgs) -> str | None:
+    """Why ``retention_days`` and the script's rotation disagree, or None.
+
+    Only a warning: the script is carried over byte for byte, so the program cannot fix it,
+    and a placeholder (or a script passed as an Output) has nothing to check yet.
+    """
+    if args.retention_days is None or not isinstance(args.script, str) or is_placeholder(args.script):
+        return None
+    if f"-mtime +{args.retention_days}" in args.script:
+        return None
+    return f"retention_days is {args.retention_days} but the script has no '-mtime +{args.retention_days}' rotation"
+
+
+def _owner_affinity(args: AppBackupArgs) -> dict:
+    term: dict = {"label_selector": {"match_labels": dict(args.owner_labels or {})},
+                  "topology_key": "kubernetes.io/hostname"}
+    if args.owner_namespaces:
+        term["namespaces"] = list(args.owner_namespaces)
+    return {"pod_affinity": {"required_during_scheduling_ignored_during_execution": [term]}}
+
+
+def _volumes_and_mounts(args: BackupCronJobArgs) -> tuple[list[dict], list[dict]]:
+    """Pod volumes and container mounts: sources, then the target, then any extras."""
+    volumes: list[dict] = []
+    mounts: list[dict] = []
+    for source in getattr(args, "sources", ()):
+        volumes.append({"name": source.volume_name, "persistent_volume_claim": {"claim_name": source.claim_name}})
+        mount = {"name": source.volume_name, "mount_path": source.mount_path}
+        if source.read_only:
+            mount["read_only"] = True
+        mounts.append(mount)
+    nfs = getattr(args, "nfs_target", None)
+    target = {"nfs": dict(nfs)} if nfs is not None else {"persistent_volume_claim": {"claim_name": args.claim_name}}
+    volumes.append({"name": args.volume_name, **target})
+    mounts.append({"name": args.volume_name, "mount_path": args.mount_path})
+    volumes.extend(dict(v) for v in getattr(args, "extra_volumes", ()))
+    mounts.extend(dict(m) for m in getattr(args, "extra_mounts", ()))
+    return volumes, mounts
 
 
 def scheduled_job_args(name: str, args: BackupCronJobArgs) -> ScheduledJobArgs:
     """The CronJob as ScheduledJob arguments (built by the one CronJob builder)."""
+    volumes, mounts = _volumes_and_mounts(args)
+    env = list(args.env)
+    if args.export_pushgateway_url:
+        env.append({"name": "PUSHGATEWAY_URL", "value": args.pushgateway_url})
     container: dict = {
         "name": args.container_name or name,
         "image": args.image,
         "command": [args.shell, "-c", args.script],
-        "env": [*args.env, {"name": "PUSHGATEWAY_URL", "value": args.pushgateway_url}],
-        "volume_mounts": [{"name": args.volume_name, "mount_path": args.mount_path}],
     }
+    if env:
+        container["env"] = env
+    container["volume_mounts"] = mounts
     if args.resources is not None:
         container["resources"] = dict(args.resources)
+    pod_spec = dict(args.pod_spec)
+    if getattr(args, "owner_labels", None):
+        pod_spec["affinity"] = _owner_affinity(args)
     return ScheduledJobArgs(
         namespace=args.namespace,
         schedule=args.schedule,
         containers=[container],
-        volumes=[{"name": args.volume_name, "persistent_volume_claim": {"claim_name": args.claim_name}}],
+        volumes=volumes,
+        pod_spec=pod_spec,
         restart_policy=args.restart_policy,
         labels=args.labels,
         backoff_limit=args.backoff_limit,
@@ -122,10 +239,38 @@ class BackupCronJob(pulumi.ComponentResource):
     metric_names: pulumi.Output[list]
     """What the script pushes, for alert rules."""
 
+    _TYPE = "homelab:k8s:BackupCronJob"
+
     def __init__(self, name: str, args: BackupCronJobArgs, opts: pulumi.ResourceOptions | None = None):
         require_dns_label(_COMPONENT, "name", name)
-        super().__init__("homelab:k8s:BackupCronJob", name, None, opts)
+        super().__init__(self._TYPE, name, None, opts)
         declare_cronjob(name, scheduled_job_args(name, args), self)
         self.cronjob_name = pulumi.Output.from_input(name)
         self.metric_names = pulumi.Output.from_input(list(args.metrics))
-        self.register_outputs({"cronjob_name": self.cronjob_name, "metric_names": self.metric_names})
+        self.register_outputs(self._outputs())
+
+    def _outputs(self) -> dict:
+        return {"cronjob_name": self.cronjob_name, "metric_names": self.metric_names}
+
+
+class AppBackup(BackupCronJob):
+    """An application-data backup CronJob ``name`` (child ``<name>-cronjob``); see :class:`AppBackupArgs`.
+
+    Outputs ``cronjob_name``, ``metric_names``, ``retention_days``.
+    """
+
+    _TYPE = "homelab:k8s:AppBackup"
+    retention_days: pulumi.Output
+    """Days of copies kept (None when not declared)."""
+
+    def __init__(self, name: str, args: AppBackupArgs, opts: pulumi.ResourceOptions | None = None):
+        if not isinstance(args, AppBackupArgs):
+            raise ArgumentError(_APP, "args", f"must be AppBackupArgs, got {type(args).__name__}")
+        self.retention_days = pulumi.Output.from_input(args.retention_days)
+        super().__init__(name, args, opts)
+        problem = retention_mismatch(args)
+        if problem:
+            pulumi.log.warn(f"{name}: {problem}", resource=self)
+
+    def _outputs(self) -> dict:
+        return {**super()._outputs(), "retention_days": self.retention_days}

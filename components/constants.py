@@ -39,6 +39,11 @@ EXTERNAL_MONITOR_NAME_ANNOTATION = "uptime.viktorbarzin.me/external-monitor-name
 ROUTER_MIDDLEWARES_ANNOTATION = "traefik.ingress.kubernetes.io/router.middlewares"
 ROUTER_ENTRYPOINTS_ANNOTATION = "traefik.ingress.kubernetes.io/router.entrypoints"
 INGRESS_CLASS = "traefik"
+SERVERS_SCHEME_ANNOTATION = "traefik.ingress.kubernetes.io/service.serversscheme"
+SERVERS_TRANSPORT_ANNOTATION = "traefik.ingress.kubernetes.io/service.serverstransport"
+BACKEND_PROTOCOLS: tuple[str, ...] = ("HTTP", "HTTPS")
+# The traefik stack's ServersTransport for backends with self-signed certificates.
+TRANSPORT_INSECURE_SKIP_VERIFY = "traefik-insecure-skip-verify@kubernetescrd"
 
 # --- server-side apply ------------------------------------------------------------------
 # pulumi-kubernetes reads this annotation and forces field-manager conflicts, the Pulumi

@@ -119,6 +119,12 @@ class IngressArgs:
     """Complete host name, overriding host/root_domain."""
     port: int = 80
     """Backend service port."""
+    backend_protocol: str = "HTTP"
+    """`HTTP`, or `HTTPS` for a backend that serves TLS itself: Traefik then speaks https to it
+    through ``servers_transport`` (the traefik stack's skip-verify transport unless given)."""
+    servers_transport: str | None = None
+    """ServersTransport reference (``<ns>-<name>@kubernetescrd``) for the backend connection:
+    custom TLS or timeouts. Defaults to the skip-verify transport for `HTTPS`, none for `HTTP`."""
     ingress_path: Sequence[str] = ("/",)
     """Paths routed to the backend."""
     external_name: str | None = None
@@ -178,6 +184,15 @@ class IngressArgs:
                     f"is {list(self.allowed_groups)!r}; a required ingress needs at least one "
                     "non-empty Authentik group name without commas",
                 )
+        require_choice(_COMPONENT, "backend_protocol", self.backend_protocol, c.BACKEND_PROTOCOLS)
+        if self.servers_transport is not None and \
+                not re.fullmatch(r"[a-z0-9][-a-z0-9]*@kubernetescrd", str(self.servers_transport)):
+            raise ArgumentError(_COMPONENT, "servers_transport",
+                                f"is {self.servers_transport!r}; expected '<namespace>-<name>@kubernetescrd'")
+        backend_keys = {c.SERVERS_SCHEME_ANNOTATION, c.SERVERS_TRANSPORT_ANNOTATION} & set(self.extra_annotations)
+        if backend_keys and (self.backend_protocol != "HTTP" or self.servers_transport is not None):
+            raise ArgumentError(_COMPONENT, "extra_annotations",
+                                f"sets {sorted(backend_keys)} as well as backend_protocol/servers_transport; give one")
         if isinstance(self.port, bool) or not isinstance(self.port, int) or not 1 <= self.port <= 65535:
             raise ArgumentError(_COMPONENT, "port", f"is {self.port!r}, expected an integer 1-65535")
         if isinstance(self.ingress_path, str) or not self.ingress_path:
@@ -289,11 +304,25 @@ def homepage_annotations(name: str, args: IngressArgs) -> dict[str, str]:
     }
 
 
+def backend_annotations(args: IngressArgs) -> dict[str, str]:
+    """How Traefik connects to the backend: https scheme and the ServersTransport it uses."""
+    out: dict[str, str] = {}
+    if args.backend_protocol == "HTTPS":
+        out[c.SERVERS_SCHEME_ANNOTATION] = "https"
+    transport = args.servers_transport
+    if transport is None and args.backend_protocol == "HTTPS":
+        transport = c.TRANSPORT_INSECURE_SKIP_VERIFY
+    if transport is not None:
+        out[c.SERVERS_TRANSPORT_ANNOTATION] = transport
+    return out
+
+
 def ingress_annotations(name: str, args: IngressArgs) -> dict[str, str]:
     """All Ingress annotations, merged in upstream precedence order (later wins)."""
     annotations: dict[str, str] = {
         c.ROUTER_MIDDLEWARES_ANNOTATION: ",".join(middleware_chain(name, args)),
         c.ROUTER_ENTRYPOINTS_ANNOTATION: "websecure",
+        **backend_annotations(args),
     }
     annotations.update(homepage_annotations(name, args))
     annotations.update(args.extra_annotations)

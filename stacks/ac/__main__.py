@@ -7,11 +7,13 @@ this stack owns only the selector-less Services, their Endpoints, the routes and
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.external_service import ExternalService, ExternalServiceArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
+from components.traefik_route import TraefikRoute, TraefikRouteArgs
 
 settings = ClusterSettings.load()
 NS = "ac"
@@ -31,11 +33,10 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 # DevVM ports: 7690 the WebSocket gateway (the only browser-facing socket), 7691 the SPA server.
 for name, port in (("ac-demux", 7690), ("ac-static", 7691)):
-    k8s.core.v1.Service(f"{name}-service", metadata={"name": name, "namespace": NS, "labels": {"app": name}},
-                        spec={"ports": [{"name": "http", "port": 80, "target_port": port}]}, opts=ns_opts)
-    k8s.core.v1.Endpoints(f"{name}-endpoints", metadata={"name": name, "namespace": NS},
-                          subsets=[{"addresses": [{"ip": DEVVM_IP}], "ports": [{"name": "http", "port": port}]}],
-                          opts=ns_opts)
+    ExternalService(name, ExternalServiceArgs(
+        namespace=NS, address=DEVVM_IP, labels={"app": name},
+        ports=[{"name": "http", "port": 80, "target_port": port}],
+    ), opts=ns_opts)
 
 # Sets (so also overwrites any client copy of) the shared secret the gateway requires.
 k8s.apiextensions.CustomResource(
@@ -67,11 +68,8 @@ ingress = IngressFactory("ac", IngressArgs.on_cluster(
 
 # /ws to the gateway: forward-auth supplies X-Authentik-Username, then the secret header.
 # The longer path prefix wins over the Ingress' "/".
-k8s.apiextensions.CustomResource(
-    "ac-ws",
-    api_version="traefik.io/v1alpha1",
-    kind="IngressRoute",
-    metadata={"name": "ac-ws", "namespace": NS},
+TraefikRoute("ac-ws", TraefikRouteArgs(
+    namespace=NS,
     spec={
         "entryPoints": ["websecure"],
         "routes": [{
@@ -85,7 +83,6 @@ k8s.apiextensions.CustomResource(
         }],
         "tls": {"secretName": settings.tls_secret_name},
     },
-    opts=ns_opts,
-)
+), opts=ns_opts)
 
 pulumi.export("host", ingress.host)

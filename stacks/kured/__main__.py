@@ -15,9 +15,9 @@ import pulumi_kubernetes as k8s
 from components import constants as c
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.namespace import Namespace, NamespaceArgs
+from components.node_agent import NodeAgent, NodeAgentArgs
 from components.payload import load_payload
 from components.secret_inputs import vault_field
-from components.workload import deployment_ignore_changes
 from components.workload_rbac import Rule, WorkloadRbac, WorkloadRbacArgs
 
 HERE = Path(__file__).parent
@@ -77,38 +77,31 @@ rbac = WorkloadRbac(GATE, WorkloadRbacArgs(
            Rule(api_groups=[""], resources=["pods"], verbs=["list"])],
 ), opts=ns_opts)
 
-# No DaemonSet component yet (a NodeAgent is the wave-4/6 follow-up): the raw object takes
-# WebApp's ignore-changes and its Keel image-policy marker.
-k8s.apps.v1.DaemonSet(
-    GATE,
-    metadata={"name": GATE, "namespace": NS, "labels": {"app": GATE, "tier": c.TIER_CLUSTER},
-              "annotations": {c.IMAGE_POLICY_ANNOTATION: c.IMAGE_POLICY_KEEL}},
-    spec={
-        "selector": {"match_labels": {"app": GATE}},
-        "template": {
-            "metadata": {"labels": {"app": GATE}},
-            "spec": {
-                "service_account_name": rbac.service_account_name,
-                "automount_service_account_token": True,
-                "enable_service_links": False,
-                # The image runs as uid 1001; the host's /var/run is root-owned.
-                "security_context": {"run_as_user": 0},
-                "tolerations": [*({"effect": "NoSchedule", "key": key, "operator": "Equal"} for key in CONTROL_PLANE_TAINTS),
-                                GPU_TOLERATION],
-                "containers": [{
-                    "name": "gate",
-                    "image": "bitnami/kubectl:latest",
-                    "image_pull_policy": "Always",
-                    "command": ["/bin/bash", "-c", load_payload(HERE, "sentinel-gate.sh")],
-                    "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "512Mi"}},
-                    "volume_mounts": [{"name": "var-run", "mount_path": "/host/var-run"}],
-                }],
-                "volumes": [{"name": "var-run", "host_path": {"path": "/var/run", "type": "Directory"}}],
-            },
-        },
+NodeAgent(GATE, NodeAgentArgs(
+    namespace=NS,
+    tier=c.TIER_CLUSTER,
+    keel=True,
+    tolerations=[*({"effect": "NoSchedule", "key": key, "operator": "Equal"} for key in CONTROL_PLANE_TAINTS),
+                 GPU_TOLERATION],
+    host_paths=True,
+    volumes=[{"name": "var-run", "host_path": {"path": "/var/run", "type": "Directory"}}],
+    pod_spec={
+        "service_account_name": rbac.service_account_name,
+        "automount_service_account_token": True,
+        "enable_service_links": False,
+        # The image runs as uid 1001; the host's /var/run is root-owned.
+        "security_context": {"run_as_user": 0},
     },
-    opts=pulumi.ResourceOptions(depends_on=[namespace], ignore_changes=deployment_ignore_changes(keel=True)),
-)
+    containers=[{
+        "name": "gate",
+        "image": "bitnami/kubectl:latest",
+        "image_pull_policy": "Always",
+        "command": ["/bin/bash", "-c", load_payload(HERE, "sentinel-gate.sh")],
+        "resources": {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "512Mi"}},
+        "volume_mounts": [{"name": "var-run", "mount_path": "/host/var-run"}],
+    }],
+    moved_from={"daemonset": GATE},
+), opts=ns_opts)
 
 pulumi.export("namespace", NS)
 pulumi.export("release_name", release.release_name)

@@ -130,7 +130,39 @@ BAD = [
     ({"host": "a", "full_host": "a.b"}, "host"),
     ({"sablier": {"group": "x"}}, "sablier"),
     ({"tls_secret_name": ""}, "tls_secret_name"),
+    ({"backend_protocol": "https"}, "backend_protocol"),
+    ({"backend_protocol": "H2C"}, "backend_protocol"),
+    ({"servers_transport": "insecure-skip-verify"}, "servers_transport"),
+    ({"backend_protocol": "HTTPS",
+      "extra_annotations": {"traefik.ingress.kubernetes.io/service.serversscheme": "https"}}, "extra_annotations"),
+    ({"servers_transport": "ns-t@kubernetescrd",
+      "extra_annotations": {"traefik.ingress.kubernetes.io/service.serverstransport": "x@kubernetescrd"}},
+     "extra_annotations"),
 ]
+
+
+SCHEME = "traefik.ingress.kubernetes.io/service.serversscheme"
+TRANSPORT = "traefik.ingress.kubernetes.io/service.serverstransport"
+
+
+@pytest.mark.parametrize("overrides, scheme, transport", [
+    ({}, None, None),
+    ({"backend_protocol": "HTTPS"}, "https", "traefik-insecure-skip-verify@kubernetescrd"),
+    ({"backend_protocol": "HTTPS", "servers_transport": "apps-strict-tls@kubernetescrd"},
+     "https", "apps-strict-tls@kubernetescrd"),
+    ({"servers_transport": "apps-fast-fail@kubernetescrd"}, None, "apps-fast-fail@kubernetescrd"),
+])
+def test_backend_protocol_and_servers_transport(overrides, scheme, transport):
+    annotations = ingress_annotations("nas", args(**overrides))
+    assert annotations.get(SCHEME) == scheme
+    assert annotations.get(TRANSPORT) == transport
+
+
+def test_https_backend_reaches_the_ingress(run_mocked):
+    recorded = run_mocked(lambda: IngressFactory("idrac", args(backend_protocol="HTTPS", port=443)))
+    annotations = recorded.k8s("Ingress", "idrac").inputs["metadata"]["annotations"]
+    assert annotations[SCHEME] == "https"
+    assert annotations[TRANSPORT] == "traefik-insecure-skip-verify@kubernetescrd"
 
 
 @pytest.mark.parametrize("overrides, argument", BAD, ids=[a for _, a in BAD])

@@ -25,20 +25,25 @@ def _fake_body(entry) -> str:
 
 
 def _heredoc_tf(entries) -> str:
-    """A .tf file holding one expression policy per entry, written like upstream HCL."""
+    """A .tf file holding the heredocs the entries name, written like upstream HCL: one block
+    per resource name (several heredoc attributes share it), a `variable` block per variable."""
+    groups: dict[tuple[str, str], list] = {}
+    for entry in entries:
+        groups.setdefault((entry.heredoc.resource, entry.heredoc.name), []).append(entry)
     blocks = []
-    for i, entry in enumerate(entries):
-        blocks.append(
-            f'resource "{entry.heredoc.resource}" "p{i}" {{\n'
-            f'  name = "{entry.heredoc.name}"\n'
+    for i, ((resource, name), group) in enumerate(groups.items()):
+        if resource == bring_over.VARIABLE:
+            blocks.append(f'variable "{name}" {{\n  default = <<EOT\n# fake default of {name}\nvalue = 1\nEOT\n}}\n')
+            continue
+        body = "".join(
             f'  {entry.heredoc.attribute} = trimspace(<<-EOT\n'
-            f'    # fake policy {entry.heredoc.name}\n'
+            f'    # fake policy {name} {entry.heredoc.attribute}\n'
             f'    if request.user:\n'
             f'        return True\n'
             f'    return False\n'
             f'  EOT\n'
-            f'  )\n'
-            f'}}\n')
+            f'  )\n' for entry in group)
+        blocks.append(f'resource "{resource}" "p{i}" {{\n  name = "{name}"\n{body}}}\n')
     return "\n".join(blocks)
 
 
@@ -96,7 +101,7 @@ def test_copies_every_file_and_reports_it(tmp_path: Path, capsys) -> None:
     # Heredoc: indentation removed as Terraform's <<- does, trimspace applied.
     policy = next(e for e in ENTRIES if e.heredoc)
     assert (tree / policy.dest).read_text() == (
-        f"# fake policy {policy.heredoc.name}\nif request.user:\n    return True\nreturn False\n")
+        f"# fake policy {policy.heredoc.name} {policy.heredoc.attribute}\nif request.user:\n    return True\nreturn False\n")
     assert main(["--from", str(checkout)], root=tree) == 0
     assert f"0 written, {len(ENTRIES)} already up to date" in capsys.readouterr().out
 
@@ -215,3 +220,10 @@ def test_heredoc_keeps_listed_interpolations_as_tokens(tmp_path: Path, capsys) -
         resource="kubernetes_cron_job_v1", name="sync-${var.name}", attribute="command", keep={"var.name": "@USER@"}))
     with pytest.raises(bring_over.BringOverError, match="interpolates Terraform values"):
         bring_over.read_source(tmp_path, partial)
+
+
+def test_variable_default_heredoc_is_taken_verbatim() -> None:
+    text = ('variable "other" {\n  default = <<EOT\nnot this\nEOT\n}\n'
+            'variable "postfix_cf" {\n  default = <<EOT\nrelayhost = [relay]:587\nlimit = $${x}\nEOT\n}\n')
+    spec = bring_over.Heredoc(bring_over.VARIABLE, "postfix_cf", "default")
+    assert bring_over._heredoc_body(text, spec, "t") == "relayhost = [relay]:587\nlimit = ${x}\n"

@@ -102,7 +102,8 @@ def _object_cases():
     if not INVENTORY.is_file():
         return []
     kinds = {"namespaces": "Namespace", "deployments": "Deployment", "cronjobs": "CronJob",
-             "pvcs": "PersistentVolumeClaim", "statefulsets": "StatefulSet", "external_secrets": "ExternalSecret"}
+             "pvcs": "PersistentVolumeClaim", "statefulsets": "StatefulSet", "external_secrets": "ExternalSecret",
+             "daemonsets": "DaemonSet"}
     cases = []
     for stack in PORTED:
         entry = _inventory().get(stack, {})
@@ -125,3 +126,32 @@ def _object_cases():
 def test_upstream_object_has_a_counterpart(synth_stack, stack, kind, namespace, name):
     ported = synth_stack(stack)
     ported.k8s(kind, name, namespace)
+
+
+def _helm_cases():
+    if not INVENTORY.is_file():
+        return []
+    cases = []
+    for stack in PORTED:
+        for release in _inventory().get(stack, {}).get("helm_releases", []):
+            if not isinstance(release.get("name"), str) or release["name"].startswith("expr:"):
+                continue
+            cases.append(pytest.param(stack, release, id=f"{stack}:helm:{release['name']}"))
+    return cases
+
+
+@pytest.mark.parametrize("stack, upstream", _helm_cases())
+def test_upstream_helm_release_has_same_name_chart_and_version(synth_stack, stack, upstream):
+    """Release name and chart are the release's identity; a pinned upstream version carries over."""
+    releases = [r["inputs"] for r in synth_stack(stack).of_type("kubernetes:helm.sh/v3:Release")]
+    named = [r for r in releases if r.get("name") == upstream["name"]]
+    assert named, f"{stack}: no Helm release named {upstream['name']!r} (have {[r.get('name') for r in releases]})"
+    [release] = named
+    assert release["chart"] == upstream["chart"], f"{stack}/{upstream['name']}: chart"
+    namespace = upstream.get("namespace")
+    if isinstance(namespace, str) and not namespace.startswith("expr:"):
+        assert release.get("namespace") == namespace, f"{stack}/{upstream['name']}: namespace"
+    version = upstream.get("version")
+    if isinstance(version, str) and not version.startswith("expr:"):
+        assert release.get("version") == version, f"{stack}/{upstream['name']}: pinned version"
+

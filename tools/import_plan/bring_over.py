@@ -36,10 +36,13 @@ class BringOverError(Exception):
     """A source cannot be brought over; the message names the manifest entry."""
 
 
+VARIABLE = "variable"
+
+
 @dataclass(frozen=True)
 class Heredoc:
-    resource: str  # Terraform resource type, e.g. authentik_policy_expression
-    name: str  # value of the block's `name` attribute
+    resource: str  # Terraform resource type, e.g. authentik_policy_expression; or `variable`
+    name: str  # value of the block's `name` attribute (a variable: its label)
     attribute: str  # the heredoc attribute, e.g. expression
     # Terraform expressions the body may interpolate, each written out as the given token
     # (the stack substitutes the token when it renders the payload), e.g.
@@ -93,10 +96,15 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
     Handles ``<<EOT`` and ``<<-EOT`` (common indentation removed, as Terraform does),
     ``trimspace(...)`` around it, and the ``$${`` / ``%%{`` escapes. A body that
     interpolates Terraform values cannot be reproduced offline and is refused."""
-    blocks = re.split(r'(?m)^(?=resource\s+")', text)
-    header = re.compile(rf'resource\s+"{re.escape(spec.resource)}"\s+"[^"]+"\s*\{{')
-    name_line = re.compile(rf'(?m)^\s*name\s*=\s*"{re.escape(spec.name)}"\s*$')
-    found = [b for b in blocks if header.match(b) and name_line.search(b)]
+    blocks = re.split(r'(?m)^(?=(?:resource|variable)\s+")', text)
+    if spec.resource == VARIABLE:
+        # `variable "<name>" { default = <<EOT ... }`: the block's label is the name.
+        header = re.compile(rf'variable\s+"{re.escape(spec.name)}"\s*\{{')
+        found = [b for b in blocks if header.match(b)]
+    else:
+        header = re.compile(rf'resource\s+"{re.escape(spec.resource)}"\s+"[^"]+"\s*\{{')
+        name_line = re.compile(rf'(?m)^\s*name\s*=\s*"{re.escape(spec.name)}"\s*$')
+        found = [b for b in blocks if header.match(b) and name_line.search(b)]
     if len(found) != 1:
         raise BringOverError(
             f"{where}: expected one `{spec.resource}` with name = \"{spec.name}\", found {len(found)}")

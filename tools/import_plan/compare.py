@@ -123,6 +123,8 @@ def placeholder_note(value: Any) -> str | None:
     config = _CONFIG_PLACEHOLDER.search(text)
     if config:
         return f"placeholder: set this config ({config.group(1)}) and re-synth"
+    if f"{PLACEHOLDER_MARKER}: lookup " in text:
+        return "placeholder: a provider lookup the offline synth cannot answer; `pulumi preview` shows the value"
     if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER_MARKER):
         return "placeholder: bring the file over (`make bring-over FROM=...`) and re-synth"
     return "placeholder: known only to a real preview (set the config it stands for, or bring its file over) and re-synth"
@@ -456,6 +458,42 @@ def vm_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
     return [Check("name", inst.attributes.get("name"), res.inputs.get("name"))]
 
 
+def _tf_block(value: Any) -> dict[str, Any]:
+    """A Terraform nested block (a list of one object) as its object."""
+    return value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
+
+
+def oci_checks(inst: TfInstance, res: PulumiResource) -> list[Check]:
+    """Literal fields of the OCI core objects; force-new ones (per the oracle/oci provider
+    schema) replace. Ids of other objects are matched by identity, not compared here."""
+    a, pu = inst.attributes, res.inputs
+    vnic_tf, vnic_pu = _tf_block(a.get("create_vnic_details")), _as_map(pu.get("createVnicDetails"))
+    checks = {
+        "oci_core_vcn": [
+            Check("dnsLabel", a.get("dns_label"), pu.get("dnsLabel", _MISSING), REPLACE),
+            Check("cidrBlocks", a.get("cidr_blocks"), pu.get("cidrBlocks", _MISSING)),
+        ],
+        "oci_core_subnet": [
+            Check("dnsLabel", a.get("dns_label"), pu.get("dnsLabel", _MISSING), REPLACE),
+            Check("prohibitPublicIpOnVnic", a.get("prohibit_public_ip_on_vnic"),
+                  pu.get("prohibitPublicIpOnVnic", _MISSING), REPLACE),
+            Check("cidrBlock", a.get("cidr_block"), pu.get("cidrBlock", _MISSING)),
+        ],
+        "oci_core_instance": [
+            Check("availabilityDomain", a.get("availability_domain"), pu.get("availabilityDomain", _MISSING), REPLACE),
+            Check("shape", a.get("shape"), pu.get("shape", _MISSING)),
+            Check("createVnicDetails.hostnameLabel", vnic_tf.get("hostname_label"),
+                  vnic_pu.get("hostnameLabel", _MISSING), REPLACE),
+            Check("createVnicDetails.assignPublicIp", vnic_tf.get("assign_public_ip"),
+                  vnic_pu.get("assignPublicIp", _MISSING), REPLACE),
+        ],
+        "oci_core_public_ip": [
+            Check("lifetime", a.get("lifetime"), pu.get("lifetime", _MISSING), REPLACE),
+        ],
+    }
+    return checks.get(inst.type, [])
+
+
 # Character-class flags default to true and minimums to 0 in the random provider.
 _RANDOM_FLAGS = ("special", "upper", "lower", "numeric")
 _RANDOM_MINIMUMS = ("minSpecial", "minUpper", "minLower", "minNumeric")
@@ -496,7 +534,8 @@ def checks_for(family: str, inst: TfInstance, res: PulumiResource) -> list[Check
         "patch": patch_checks,
         # Natural-key objects (Authentik, Cloudflare tunnel/Workers): identity is the whole
         # comparison offline; `pulumi preview` after the import shows any attribute drift.
-        "key": lambda i, r: [],
+        # OCI objects also compare their literal force-new fields (oci_checks).
+        "key": lambda i, r: oci_checks(i, r) if i.type.startswith("oci_core_") else [],
     }
     return table[family](inst, res)
 

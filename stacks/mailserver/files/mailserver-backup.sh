@@ -1,0 +1,1 @@
+PLACEHOLDER: bring over the command heredoc of CronJob mailserver-backup (stacks/mailserver/modules/mailserver/main.tf) from the Terraform repo (make bring-over; docs/migration.md).
