@@ -140,3 +140,29 @@ k8s.core.v1.ConfigMap("cm", metadata={"name": "probe", "namespace": "demo"}, dat
     assert synth(tmp_path / "stacks", tmp_path / "out").returncode == 0
     document = json.loads((tmp_path / "out" / "probe" / "resources.json").read_text())
     assert document["resources"][0]["inputs"]["data"] == {"offline": "True"}
+
+
+OVERSIZED = '''
+import pulumi_kubernetes as k8s
+# Two dashboards: the first alone fits (99.9% of the limit), both together do not.
+k8s.core.v1.ConfigMap("fits", metadata={"name": "fits", "namespace": "monitoring"},
+                      data={"a.json": "x" * (1024 * 1024 - 1024)})
+k8s.core.v1.ConfigMap("dashboards", metadata={"name": "dashboards", "namespace": "monitoring"},
+                      data={"a.json": "x" * (1024 * 1024 - 1024), "b.json": "é" * 600})
+'''
+
+
+def test_a_config_map_over_one_mebibyte_fails_the_synth(tmp_path):
+    make_stack(tmp_path / "stacks", "big", OVERSIZED)
+    proc = synth(tmp_path / "stacks", tmp_path / "out")
+    assert proc.returncode == 1
+    assert "ConfigMap::dashboards: <root>: ConfigMap data is 1,048,752 bytes, over the API server's limit " \
+           "of 1,048,576 bytes (1 MiB)" in proc.stdout
+    assert "ConfigMap::fits" not in proc.stdout
+
+
+def test_data_size_counts_values_and_decodes_secret_data():
+    from tools.synth.schema import data_size, size_errors
+    assert data_size({"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": "ab"}, "binaryData": {"b": "AAAA"}}) == 5
+    assert data_size({"apiVersion": "v1", "kind": "Secret", "data": {"k": "AAAA"}, "stringData": {"s": "xyz"}}) == 6
+    assert size_errors({"apiVersion": "v1", "kind": "Service", "data": {"k": "x" * (2 << 20)}}) == []

@@ -19,6 +19,8 @@ from referencing import Registry, Resource
 from tools.synth.mockrt import SECRET_TEXT, UNKNOWN_TEXT
 
 KUBERNETES_VERSION = "1.34.0"
+DATA_SIZE_LIMIT = 1024 * 1024
+"""The API server's cap on the summed values of a ConfigMap's or Secret's data (1 MiB)."""
 _SENTINELS = (SECRET_TEXT, UNKNOWN_TEXT)
 
 
@@ -72,7 +74,7 @@ def validate_manifest(manifest: dict) -> list[str]:
     """
     api_version, kind = manifest.get("apiVersion", ""), manifest.get("kind", "")
     validator = _core_validator(api_version, kind) if is_core(api_version) else _crd_validator(api_version, kind)
-    errors = []
+    errors = size_errors(manifest)
     for error in validator.iter_errors(manifest):
         if _involves_sentinel(error):
             continue
@@ -89,3 +91,40 @@ def _involves_sentinel(error: jsonschema.ValidationError) -> bool:
         if any(f'"{s}"' in text for s in _SENTINELS) and error.validator in ("type", "format", "pattern"):
             return True
     return any(_involves_sentinel(e) for e in (error.context or []))
+
+
+def data_size(manifest: dict) -> int:
+    """Bytes the API server counts against :data:`DATA_SIZE_LIMIT`: the values of a
+    ConfigMap's ``data``/``binaryData`` or a Secret's ``data``/``stringData`` (keys are free)."""
+    import base64
+    import binascii
+
+    total = 0
+    text_fields = ("data",) if manifest.get("kind") == "ConfigMap" else ("stringData",)
+    encoded_fields = ("binaryData",) if manifest.get("kind") == "ConfigMap" else ("data",)
+    def values(name: str) -> list:
+        field = manifest.get(name)
+        # A whole map that is secret or unknown at preview cannot be measured.
+        return list(field.values()) if isinstance(field, dict) else []
+
+    for name in text_fields:
+        for value in values(name):
+            total += len(str(value).encode("utf-8"))
+    for name in encoded_fields:
+        for value in values(name):
+            try:
+                total += len(base64.b64decode(str(value), validate=True))
+            except (binascii.Error, ValueError):
+                total += len(str(value).encode("utf-8"))
+    return total
+
+
+def size_errors(manifest: dict) -> list[str]:
+    """A ConfigMap or Secret the API server would refuse for its size (a dashboard grown too big)."""
+    if manifest.get("apiVersion") != "v1" or manifest.get("kind") not in ("ConfigMap", "Secret"):
+        return []
+    size = data_size(manifest)
+    if size <= DATA_SIZE_LIMIT:
+        return []
+    return [f"<root>: {manifest['kind']} data is {size:,} bytes, over the API server's limit of "
+            f"{DATA_SIZE_LIMIT:,} bytes (1 MiB); split the payload over several objects"]
