@@ -18,6 +18,8 @@ FIXTURES = Path(__file__).parent / "import_fixtures"
 # What the first `up` creates because Terraform had no object for it: (type, logical name).
 CREATED: dict[str, set[tuple[str, str]]] = {
     "calico": set(),
+    "proxmox-csi": {("kubernetes:core/v1:NodePatch", f"{node}-csi-topology")
+                    for node in ("k8s-master", "k8s-node1", "k8s-node2", "k8s-node3", "k8s-node4", "k8s-node5")},
 }
 
 
@@ -54,3 +56,14 @@ def test_calico_operator_release_and_crs_change_nothing(fleet_dir):
     assert first.restarts == []
     assert sorted(m.tf.address for m, _ in first.updates) == [
         "kubernetes_cron_job_v1.whisker_watchdog", "module.ingress_whisker.kubernetes_ingress_v1.proxied-ingress"]
+
+
+def test_proxmox_csi_node_label_steps_become_patches(fleet_dir):
+    plan = _plan(fleet_dir, "proxmox-csi")
+    assert sorted(i.address for i in plan.dropped) == sorted(
+        f'module.proxmox-csi.null_resource.node_labels["{n}"]'
+        for n in ("k8s-master", "k8s-node1", "k8s-node2", "k8s-node3", "k8s-node4", "k8s-node5"))
+    release = _match(plan, "module.proxmox-csi.helm_release.proxmox_csi")
+    # Same chart, repository, version and values: the StorageClasses do not change.
+    assert release.diffs == ()
+    assert release.import_id == "proxmox-csi/proxmox-csi-plugin"
