@@ -205,6 +205,7 @@ CLUSTER_SCOPED = {
     "RuntimeClass", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
     "PriorityLevelConfiguration", "ComponentStatus", "VolumeSnapshotClass", "VolumeSnapshotContent",
     "GatewayClass", "IPAddress", "ServiceCIDR", "DeviceClass", "ResourceSlice", "TLSStoreDefault",
+    "Goldmane", "Whisker", "GlobalNetworkPolicy",  # operator.tigera.io, projectcalico.org
 }
 
 

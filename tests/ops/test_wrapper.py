@@ -86,6 +86,27 @@ def test_human_only_stack_is_refused_in_ci_without_touching_pulumi(fleet, stub):
     assert stub.calls("up") == []
 
 
+# The node-level and CNI stacks of wave 6 (and the DNS change unit): their real stack.yaml,
+# copied into the fake checkout, must keep CI from applying them.
+HUMAN_ONLY_REAL = ["calico", "proxmox-csi", "nodelocal-dns"]
+
+
+@pytest.mark.parametrize("name", HUMAN_ONLY_REAL)
+def test_real_human_only_stacks_are_refused_in_ci(fleet, stub, name):
+    meta_text = (REPO / "stacks" / name / "stack.yaml").read_text()
+    for dep in yaml.safe_load(meta_text)["depends_on"]:
+        if not (fleet.root / "stacks" / dep).exists():
+            fleet.stack(dep)
+    fleet.stack(name)
+    fleet.write(f"stacks/{name}/stack.yaml", meta_text)
+    ctx, _ = ctx_for(fleet, stub, CI="true")
+    for op in ("up", "preview"):
+        res = run_stack_op(ctx, op, name, echo=False)
+        assert res.exit_code == exitcodes.REFUSED, f"{name}: CI {op} was not refused"
+        assert "human-only" in res.message
+    assert stub.calls("up") == [] and stub.calls("preview") == []
+
+
 def test_human_only_stack_runs_for_a_human(fleet, stub):
     ctx, _ = ctx_for(fleet, stub)
     assert run_stack_op(ctx, "up", "vault", ["--yes"], echo=False).outcome == "ok"
