@@ -109,8 +109,8 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
         raise BringOverError(
             f"{where}: expected one `{spec.resource}` with name = \"{spec.name}\", found {len(found)}")
     # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last element of a list,
-    # `command = ["/bin/bash", "-c", <<-EOT`.
-    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\n\[\]]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
+    # `command = ["/bin/bash", "-c", <<-EOT` (the list may open on an earlier line).
+    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\[\]<]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
     head = opener.search(found[0])
     if head is None:
         raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`")
