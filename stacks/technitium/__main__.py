@@ -142,12 +142,14 @@ primary = dns_server(
     "technitium", claim="technitium-primary-config-encrypted", storage_limit="10Gi", memory="1Gi",
     volume="nfs-config", replicas_env=False,
     pod_annotations={"diun.enable": "true", "diun.include_tags": "^\\d+\\.\\d+\\.\\d+$"},
-    service_ports=[{"name": "technitium-dns", "port": 5380, "protocol": "TCP"},
-                   {"name": "technitium-doh", "port": 80, "protocol": "TCP"}],
+    service_ports=[{"name": "technitium-dns", "port": 5380, "target_port": 5380, "protocol": "TCP"},
+                   {"name": "technitium-doh", "port": 80, "target_port": 80, "protocol": "TCP"}],
     extra_mounts=[{"mount_path": "/etc/tls/", "name": "tls-cert"}],
     extra_volumes=[{"name": "tls-cert", "secret": {"secret_name": settings.tls_secret_name}}],
 )
-API_PORT = [{"name": "api", "port": 5380, "protocol": "TCP"}]
+# Upstream left targetPort to the API default (= port); it is spelled out so the first `up`
+# after import does not see it as dropped.
+API_PORT = [{"name": "api", "port": 5380, "target_port": 5380, "protocol": "TCP"}]
 secondary = dns_server("technitium-secondary", claim="technitium-secondary-config-encrypted",
                        storage_limit="5Gi", memory="512Mi", volume="nfs-config", replicas_env=True,
                        service_ports=API_PORT)
@@ -155,7 +157,8 @@ tertiary = dns_server("technitium-tertiary", claim="technitium-tertiary-config-e
                       storage_limit="5Gi", memory="512Mi", volume="config", replicas_env=True,
                       service_ports=API_PORT)
 
-DNS_PORTS = [{"name": "dns-udp", "port": 53, "protocol": "UDP"}, {"name": "dns-tcp", "port": 53, "protocol": "TCP"}]
+DNS_PORTS = [{"name": "dns-udp", "port": 53, "target_port": 53, "protocol": "UDP"},
+             {"name": "dns-tcp", "port": 53, "target_port": 53, "protocol": "TCP"}]
 APP_LABELS = {"app": "technitium"}
 # LAN clients: externalTrafficPolicy=Local keeps their source address in the query log.
 dns_lb = k8s.core.v1.Service(
@@ -175,8 +178,9 @@ primary_service = k8s.core.v1.Service(
     "technitium-primary",
     metadata={"name": "technitium-primary", "namespace": NS, "labels": APP_LABELS},
     spec={"selector": APP_LABELS, "ports": [
-        {"name": "dns-tcp", "port": 53, "protocol": "TCP"}, {"name": "dns-udp", "port": 53, "protocol": "UDP"},
-        {"name": "api", "port": 5380, "protocol": "TCP"}]},
+        {"name": "dns-tcp", "port": 53, "target_port": 53, "protocol": "TCP"},
+        {"name": "dns-udp", "port": 53, "target_port": 53, "protocol": "UDP"},
+        {"name": "api", "port": 5380, "target_port": 5380, "protocol": "TCP"}]},
     opts=ns_opts,
 )
 dns_pdb = k8s.policy.v1.PodDisruptionBudget(
