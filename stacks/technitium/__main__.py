@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pulumi
-import pulumi_command as command
 import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.database_credentials import DatabaseCredentials, DatabaseCredentialsArgs
+from components.grafana import GrafanaDashboard, GrafanaDashboardArgs, GrafanaDatasource, GrafanaDatasourceArgs
 from components.ingress import IngressArgs, IngressFactory
+from components.kube_patch import kubectl_command
 from components.live_read import LiveReadArgs, read_live
 from components.metallb import MetalLbAddress
 from components.namespace import Namespace, NamespaceArgs
@@ -30,7 +31,6 @@ from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.secret_inputs import vault_field, vault_json_field
 from components.settings import ClusterSettings
-from components.tf_encoding import yamlencode
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import secret_env
@@ -88,12 +88,12 @@ coredns_config = k8s.core.v1.ConfigMap(
 # two up. Scale and spread are one command (see the README for why not a DeploymentPatch):
 # a kubeadm upgrade resets the pod template, and the next `up` after a change re-asserts it.
 coredns_scale_script = payload("coredns-scale.sh")
-coredns_scale = command.local.Command(
+coredns_scale = kubectl_command(
     "coredns-scale",
-    create=coredns_scale_script,
-    interpreter=["/bin/bash", "-c"],
+    script=coredns_scale_script,
     # Re-runs when the replica count or the script changes (not on every up).
-    triggers=[3, sha256(coredns_scale_script)],
+    triggers={"replicas": 3, "script_sha256": sha256(coredns_scale_script)},
+    rerun_safe="scaling to the current count, replacing the affinity with the same value and waiting for a settled rollout change nothing",
 )
 k8s.policy.v1.PodDisruptionBudget(
     "coredns-pdb",
@@ -224,30 +224,21 @@ db_password = read_live(DB_SECRET, LiveReadArgs(
     depends_on=[db_creds]))["db_password"]
 
 
-def datasource(password: str) -> str:
-    return yamlencode({"apiVersion": 1, "datasources": [{
+# Grafana's sidecar picks both up from `monitoring`. The datasource file carries the password
+# itself (read_live above), as upstream; the monitoring stack ships the same dashboard JSON
+# under another ConfigMap name (see the README).
+GrafanaDatasource("grafana-technitium-datasource", GrafanaDatasourceArgs(
+    file_name="technitium-datasource.yaml",
+    datasources=[{
         "name": "Technitium PostgreSQL", "type": "postgres", "access": "proxy",
         "url": f"{settings.postgresql_host}:5432", "database": "technitium", "user": "technitium",
         "uid": "technitium-pg",
         "jsonData": {"sslmode": "disable", "postgresVersion": 1600, "timescaledb": False},
-        "secureJsonData": {"password": password},
-    }]})
-
-
-# Grafana's sidecar picks these two up from `monitoring` (see the README on the duplicate
-# dashboard the monitoring stack also ships).
-k8s.core.v1.ConfigMap(
-    "grafana-technitium-datasource",
-    metadata={"name": "grafana-technitium-datasource", "namespace": "monitoring",
-              "labels": {"grafana_datasource": "1"}},
-    data={"technitium-datasource.yaml": pulumi.Output.secret(db_password.apply(datasource))},
-)
-k8s.core.v1.ConfigMap(
-    "grafana-technitium-dashboard",
-    metadata={"name": "grafana-technitium-dashboard", "namespace": "monitoring",
-              "labels": {"grafana_dashboard": "1"}, "annotations": {"grafana_folder": "Networking"}},
-    data={"technitium-dns.json": payload("technitium-dns.json")},
-)
+        "secureJsonData": {"password": db_password},
+    }],
+))
+GrafanaDashboard("grafana-technitium-dashboard", GrafanaDashboardArgs(
+    stack_dir=HERE, files={"technitium-dns.json": "technitium-dns.json"}, folder="Networking"))
 
 # --- sync CronJobs --------------------------------------------------------------------------
 SMALL = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"memory": "32Mi"}}
@@ -309,11 +300,11 @@ sync_job("technitium-ingress-dns-sync", "0 * * * *", payload("ingress-dns-sync.s
 # `pulumi config set technitium:skip_readiness true` drops it for emergency maintenance.
 if not config.get_bool("skip_readiness"):
     run_id = "offline" if offline_synth() else datetime.now(timezone.utc).isoformat()
-    command.local.Command(
+    kubectl_command(
         "technitium-readiness-gate",
-        create=payload("readiness-gate.sh"),
-        interpreter=["/bin/bash", "-c"],
-        triggers=[run_id, corefile.apply(sha256)],
+        script=payload("readiness-gate.sh"),
+        triggers={"always": run_id, "corefile_sha256": corefile.apply(sha256)},
+        rerun_safe="the gate only reads rollout status and queries the DNS pods; it changes nothing",
         opts=pulumi.ResourceOptions(depends_on=[primary, secondary, tertiary, dns_lb, dns_pdb]),
     )
 

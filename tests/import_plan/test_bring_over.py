@@ -26,23 +26,26 @@ def _fake_body(entry) -> str:
 
 def _heredoc_tf(entries) -> str:
     """A .tf file holding the heredocs the entries name, written like upstream HCL: one block
-    per resource name (several heredoc attributes share it), a `variable` block per variable."""
-    groups: dict[tuple[str, str], list] = {}
+    per resource name (several heredoc attributes share it, an attribute's heredocs in
+    ``occurrence`` order), a `variable` block per variable."""
+    groups: dict[tuple[str, str], dict[str, int]] = {}
     for entry in entries:
-        groups.setdefault((entry.heredoc.resource, entry.heredoc.name), []).append(entry)
+        h = entry.heredoc
+        attributes = groups.setdefault((h.resource, h.name), {})
+        attributes[h.attribute] = max(attributes.get(h.attribute, 0), h.occurrence + 1)
     blocks = []
-    for i, ((resource, name), group) in enumerate(groups.items()):
+    for i, ((resource, name), attributes) in enumerate(groups.items()):
         if resource == bring_over.VARIABLE:
             blocks.append(f'variable "{name}" {{\n  default = <<EOT\n# fake default of {name}\nvalue = 1\nEOT\n}}\n')
             continue
         body = "".join(
-            f'  {entry.heredoc.attribute} = trimspace(<<-EOT\n'
-            f'    # fake policy {name} {entry.heredoc.attribute}\n'
+            f'  {attribute} = trimspace(<<-EOT\n'
+            f'    # fake policy {name} {attribute}\n'
             f'    if request.user:\n'
             f'        return True\n'
             f'    return False\n'
             f'  EOT\n'
-            f'  )\n' for entry in group)
+            f'  )\n' for attribute, count in attributes.items() for _ in range(count))
         blocks.append(f'resource "{resource}" "p{i}" {{\n  name = "{name}"\n{body}}}\n')
     return "\n".join(blocks)
 
@@ -240,6 +243,43 @@ def test_heredoc_keeps_listed_interpolations_as_tokens(tmp_path: Path, capsys) -
         resource="kubernetes_cron_job_v1", name="sync-${var.name}", attribute="command", keep={"var.name": "@USER@"}))
     with pytest.raises(bring_over.BringOverError, match="interpolates Terraform values"):
         bring_over.read_source(tmp_path, partial)
+
+
+def test_heredoc_as_the_last_element_of_a_multiline_list(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_job" "init" {\n'
+        '  metadata {\n    name = "app-db-init"\n  }\n'
+        '  container {\n'
+        '    command = [\n'
+        '      "sh", "-c",\n'
+        '      <<-EOT\n'
+        '        set -e\n'
+        '        echo done\n'
+        '      EOT\n'
+        '    ]\n'
+        '  }\n'
+        '}\n')
+    entry = bring_over.Entry("stacks/x/files/init.sh", "main.tf", "test",
+                             bring_over.Heredoc(resource="kubernetes_job", name="app-db-init", attribute="command"))
+    assert bring_over.read_source(tmp_path, entry).decode() == "set -e\necho done\n"
+
+
+def test_heredoc_occurrence_picks_the_nth(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_deployment" "app" {\n'
+        '  metadata {\n    name = "app"\n  }\n'
+        '  init_container {\n    command = ["sh", "-c", <<-EOT\n      echo init\n    EOT\n    ]\n  }\n'
+        '  container {\n    command = ["sh", "-c", <<-EOT\n      echo main\n    EOT\n    ]\n  }\n'
+        '}\n')
+    def entry(n: int):
+        return bring_over.Entry("stacks/x/files/s.sh", "main.tf", "test", bring_over.Heredoc(
+            resource="kubernetes_deployment", name="app", attribute="command", occurrence=n))
+    assert bring_over.read_source(tmp_path, entry(0)).decode() == "echo init\n"
+    assert bring_over.read_source(tmp_path, entry(1)).decode() == "echo main\n"
+    with pytest.raises(bring_over.BringOverError, match="number 2"):
+        bring_over.read_source(tmp_path, entry(2))
 
 
 def test_variable_default_heredoc_is_taken_verbatim() -> None:

@@ -31,7 +31,7 @@ def test_coredns_scale_and_pdb(stack):
     assert "--replicas=3" in scale["create"]
     assert '"topologyKey":"kubernetes.io/hostname"' in scale["create"]
     assert "k8s-app" in scale["create"] and "kube-dns" in scale["create"]
-    assert scale["triggers"][0] == 3
+    assert scale["triggers"][0] == "replicas=3"  # on change only: no per-run trigger
     pdb = stack.k8s("PodDisruptionBudget", "coredns", "kube-system")["inputs"]["spec"]
     assert pdb == {"minAvailable": "2", "selector": {"matchLabels": {"k8s-app": "kube-dns"}}}
 
@@ -175,4 +175,4 @@ def test_readiness_gate_runs_every_up_after_the_servers(stack):
     gate = _command(stack, "technitium-readiness-gate")
     assert gate["inputs"]["interpreter"] == ["/bin/bash", "-c"]
     assert "dns-server=true" in gate["inputs"]["create"]
-    assert gate["inputs"]["triggers"][0] == "offline"  # a fresh timestamp on a real `up`
+    assert gate["inputs"]["triggers"][0] == "always=offline"  # a fresh timestamp on a real `up`

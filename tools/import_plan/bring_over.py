@@ -48,6 +48,9 @@ class Heredoc:
     # (the stack substitutes the token when it renders the payload), e.g.
     # {"var.name" = "@USER_NAME@"}. Any other interpolation is refused.
     keep: dict = field(default_factory=dict)
+    # Which heredoc of that attribute, counting from 0, when the block has several (the
+    # `command` of each container of one Deployment).
+    occurrence: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,12 +111,14 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
     if len(found) != 1:
         raise BringOverError(
             f"{where}: expected one `{spec.resource}` with name = \"{spec.name}\", found {len(found)}")
-    # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last element of a list,
-    # `command = ["/bin/bash", "-c", <<-EOT` (the list may open on an earlier line).
-    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\[\]<]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
-    head = opener.search(found[0])
-    if head is None:
-        raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`")
+    # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last (or only) element of a list
+    # on one line or several, `command = ["/bin/bash", "-c", <<-EOT`.
+    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[(?:[^\[\]<]*,)?\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
+    heads = list(opener.finditer(found[0]))
+    if len(heads) <= spec.occurrence:
+        raise BringOverError(f"{where}: `{spec.name}` has no heredoc `{spec.attribute}`"
+                             + (f" number {spec.occurrence}" if spec.occurrence else ""))
+    head = heads[spec.occurrence]
     trim, indented, marker = head.group(1), head.group(2), head.group(3)
     rest = found[0][head.end() + 1:]
     end = re.search(rf"(?m)^\s*{marker}\s*\)?\s*$", rest)

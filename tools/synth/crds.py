@@ -30,13 +30,13 @@ METADATA = {
 }
 
 
-def _resource(api_version: str, kind: str, spec: dict, *, namespaced: bool = True) -> dict:
+def _resource(api_version: str, kind: str, spec: dict, *, namespaced: bool = True, spec_required: bool = True) -> dict:
     metadata = dict(METADATA)
     if namespaced:
         metadata = {**metadata, "required": ["name", "namespace"]}
     return {
         "type": "object",
-        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "required": ["apiVersion", "kind", "metadata", *(["spec"] if spec_required else [])],
         "properties": {
             "apiVersion": {"const": api_version},
             "kind": {"const": kind},
@@ -181,3 +181,31 @@ SCHEMAS: dict[tuple[str, str], dict] = {
     ("metallb.io/v1beta1", "IPAddressPool"): _resource("metallb.io/v1beta1", "IPAddressPool", _IP_POOL),
     ("metallb.io/v1beta1", "L2Advertisement"): _resource("metallb.io/v1beta1", "L2Advertisement", _L2_ADVERTISEMENT),
 }
+
+# --- Calico: operator.tigera.io/v1 Goldmane/Whisker, projectcalico.org/v3 GlobalNetworkPolicy ---
+_CALICO_ENTITY = _strict({
+    "nets": STRINGS, "notNets": STRINGS, "selector": STRING, "notSelector": STRING, "namespaceSelector": STRING,
+    "ports": {"type": "array", "items": {"type": ["string", "integer"]}}, "notPorts": {"type": "array"},
+    "serviceAccounts": ANY_OBJECT, "services": ANY_OBJECT,
+})
+_CALICO_RULE = _strict({
+    "action": {"enum": ["Allow", "Deny", "Log", "Pass"]}, "protocol": {"type": ["string", "integer"]},
+    "notProtocol": {"type": ["string", "integer"]}, "ipVersion": {"enum": [4, 6]}, "icmp": ANY_OBJECT,
+    "notICMP": ANY_OBJECT, "source": _CALICO_ENTITY, "destination": _CALICO_ENTITY, "http": ANY_OBJECT,
+    "metadata": ANY_OBJECT,
+}, ("action",))
+_GLOBAL_NETWORK_POLICY = _strict({
+    "tier": STRING, "order": {"type": "number"}, "selector": STRING, "namespaceSelector": STRING,
+    "serviceAccountSelector": STRING, "types": {"type": "array", "items": {"enum": ["Ingress", "Egress"]}},
+    "ingress": {"type": "array", "items": _CALICO_RULE}, "egress": {"type": "array", "items": _CALICO_RULE},
+    "doNotTrack": BOOL, "preDNAT": BOOL, "applyOnForward": BOOL, "performanceHints": STRINGS,
+})
+SCHEMAS.update({
+    ("operator.tigera.io/v1", "Goldmane"): _resource("operator.tigera.io/v1", "Goldmane", _strict(
+        {"goldmaneDeployment": ANY_OBJECT}), namespaced=False, spec_required=False),
+    ("operator.tigera.io/v1", "Whisker"): _resource("operator.tigera.io/v1", "Whisker", _strict(
+        {"notifications": {"enum": ["Enabled", "Disabled"]}, "whiskerDeployment": ANY_OBJECT}),
+        namespaced=False, spec_required=False),
+    ("projectcalico.org/v3", "GlobalNetworkPolicy"): _resource("projectcalico.org/v3", "GlobalNetworkPolicy",
+                                                               _GLOBAL_NETWORK_POLICY, namespaced=False),
+})

@@ -1,0 +1,3 @@
+PLACEHOLDER: the seed-beads-agent init container's script of stacks/claude-agent-service (the heredoc `command` of kubernetes_deployment "claude-agent-service", 2nd in the
+Terraform stack's main.tf).
+Bring it over with `make bring-over FROM=<Terraform checkout>` before a real `pulumi up`.

@@ -1,0 +1,2 @@
+PLACEHOLDER: the MCP server sidecar of the repowise Deployment.
+Bring it over from the Terraform repo (`make bring-over FROM=<checkout>`); see docs/migration.md.
