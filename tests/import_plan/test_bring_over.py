@@ -200,6 +200,26 @@ def test_heredoc_as_the_last_element_of_a_list(tmp_path: Path) -> None:
     assert bring_over.read_source(tmp_path, entry).decode() == 'set -eu\necho "${HOME}"\n'
 
 
+def test_heredoc_in_a_list_opened_on_an_earlier_line(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_job" "init" {\n'
+        '  metadata {\n    name = "db-init"\n  }\n'
+        '  container {\n'
+        '    command = [\n'
+        '      "sh", "-c",\n'
+        '      <<-EOT\n'
+        '        set -e\n'
+        '        echo ok\n'
+        '      EOT\n'
+        '    ]\n'
+        '  }\n'
+        '}\n')
+    entry = bring_over.Entry("stacks/x/files/init.sh", "main.tf", "test",
+                             bring_over.Heredoc(resource="kubernetes_job", name="db-init", attribute="command"))
+    assert bring_over.read_source(tmp_path, entry).decode() == "set -e\necho ok\n"
+
+
 def test_heredoc_keeps_listed_interpolations_as_tokens(tmp_path: Path, capsys) -> None:
     source = tmp_path / "main.tf"
     source.write_text(
