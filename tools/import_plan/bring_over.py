@@ -112,8 +112,8 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
         raise BringOverError(
             f"{where}: expected one `{spec.resource}` with name = \"{spec.name}\", found {len(found)}")
     # `attr = <<-EOT`, `attr = trimspace(<<-EOT` or, as the last element of a list,
-    # `command = ["/bin/bash", "-c", <<-EOT`.
-    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\n\[\]]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
+    # `command = ["/bin/bash", "-c", <<-EOT` (the list may span lines).
+    opener = re.compile(rf'(?m)^\s*{re.escape(spec.attribute)}\s*=\s*(?:\[[^\[\]<]*,\s*)?(trimspace\()?\s*<<(-?)([A-Za-z_]+)\s*$')
     heads = list(opener.finditer(found[0]))
     head = heads[spec.occurrence] if spec.occurrence < len(heads) else None
     if head is None:
