@@ -20,7 +20,7 @@ from components.ingress import IngressArgs, IngressFactory
 from components.live_read import LiveReadArgs, json_value, read_live
 from components.namespace import LimitRange, Namespace, NamespaceArgs, Quota
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
-from components.payload import is_placeholder, load_payload
+from components.payload import is_placeholder, load_payload, offline_synth
 from components.payload_config_map import PayloadConfigMap, PayloadConfigMapArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.scheduled_job import OneOffJob, OneOffJobArgs, ScheduledJob, ScheduledJobArgs
@@ -110,7 +110,15 @@ def php_configs() -> dict[str, str]:
     text = load_payload(HERE, "chart_values.yaml")
     if is_placeholder(text):
         return {name: text for name in CONFIG_FILES}
-    configs = yaml.safe_load(text)["nextcloud"]["configs"]
+    document = yaml.safe_load(text)
+    configs = (document.get("nextcloud") or {}).get("configs") if isinstance(document, dict) else None
+    missing = [name for name in CONFIG_FILES if not isinstance(configs, dict) or name not in configs]
+    if missing:
+        problem = f"files/chart_values.yaml has no nextcloud.configs {missing}; bring over upstream's values file"
+        if not offline_synth():
+            raise ValueError(problem)
+        pulumi.log.warn(problem + " (offline: its text stands in)")
+        return {name: text for name in CONFIG_FILES}
     return {name: configs[name] for name in CONFIG_FILES}
 
 
