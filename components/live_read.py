@@ -1,4 +1,4 @@
-"""Deploy-time reads of live cluster objects: the ESO-synced Secret, a ConfigMap, a Service.
+"""Deploy-time reads of live cluster objects: the ESO-synced Secret, a ConfigMap, a Service, a Deployment.
 
 Upstream read these through `kubernetes_secret` / `kubernetes_config_map` /
 `kubernetes_service` data sources at plan time — mostly to put a value that ESO synced from
@@ -28,9 +28,13 @@ from components.errors import ArgumentError, require_choice, require_dns_label, 
 from components.payload import PLACEHOLDER_MARKER, offline_synth
 
 _COMPONENT = "read_live"
-KINDS = ("Secret", "ConfigMap", "Service")
+KINDS = ("Secret", "ConfigMap", "Service", "Deployment")
 SERVICE_FIELDS = ("cluster_ip", "load_balancer_ip")
 """What a Service read can return: ``spec.clusterIP`` and the first MetalLB-assigned ingress IP."""
+DEPLOYMENT_FIELDS = ("image",)
+"""What a Deployment read can return: the first container's image (a chart-managed workload
+whose tag Keel moves, fed back into the chart so a re-render never goes below it)."""
+FIELDS = {"Service": SERVICE_FIELDS, "Deployment": DEPLOYMENT_FIELDS}
 
 
 class MissingLiveValueError(RuntimeError):
@@ -43,9 +47,9 @@ class LiveReadArgs:
 
     namespace: str
     keys: Sequence[str]
-    """Data keys (Secret, ConfigMap) or, for a Service, names from SERVICE_FIELDS."""
+    """Data keys (Secret, ConfigMap) or names from SERVICE_FIELDS / DEPLOYMENT_FIELDS."""
     kind: str = "Secret"
-    """`Secret` (data is base64-decoded), `ConfigMap` or `Service`."""
+    """`Secret` (data is base64-decoded), `ConfigMap`, `Service` or `Deployment`."""
     placeholders: Mapping[str, str] = field(default_factory=dict)
     """Offline value per key, when a program needs it to parse (JSON, say); the default is
     ``PLACEHOLDER: <kind> <namespace>/<name> <key>``."""
@@ -67,8 +71,8 @@ class LiveReadArgs:
             raise ArgumentError(_COMPONENT, "keys", "must be a non-empty list of keys")
         for key in self.keys:
             require_text(_COMPONENT, "keys[]", key)
-            if self.kind == "Service":
-                require_choice(_COMPONENT, "keys[]", key, SERVICE_FIELDS)
+            if self.kind in FIELDS:
+                require_choice(_COMPONENT, "keys[]", key, FIELDS[self.kind])
         if len(set(self.keys)) != len(self.keys):
             raise ArgumentError(_COMPONENT, "keys", f"lists a key twice: {list(self.keys)!r}")
         for argument in ("placeholders", "optional"):
@@ -99,6 +103,9 @@ def read_live(name: str, args: LiveReadArgs) -> dict[str, pulumi.Output[str]]:
         data = k8s.core.v1.Secret.get(logical, live_id, opts=opts).data.apply(_decoded)
     elif args.kind == "ConfigMap":
         data = k8s.core.v1.ConfigMap.get(logical, live_id, opts=opts).data.apply(lambda d: dict(d or {}))
+    elif args.kind == "Deployment":
+        deployment = k8s.apps.v1.Deployment.get(logical, live_id, opts=opts)
+        data = deployment.spec.apply(_deployment_fields)
     else:
         service = k8s.core.v1.Service.get(logical, live_id, opts=opts)
         data = pulumi.Output.all(service.spec, service.status).apply(lambda parts: _service_fields(*parts))
@@ -147,17 +154,25 @@ def _decoded(data: Mapping[str, str] | None) -> dict[str, str]:
     return {k: base64.b64decode(v).decode("utf-8") for k, v in (data or {}).items()}
 
 
-def _service_fields(spec: Any, status: Any) -> dict[str, str | None]:
-    def get(obj: Any, key: str, wire_key: str) -> Any:
-        # Typed outputs (pulumi_kubernetes.*.outputs) answer the snake_case property; plain
-        # dicts may carry either spelling depending on how the SDK deserialized them.
-        if obj is None:
-            return None
-        value = getattr(obj, key, None)
-        if value is None and isinstance(obj, Mapping):
-            value = obj.get(key, obj.get(wire_key))
-        return value
+def _get(obj: Any, key: str, wire_key: str) -> Any:
+    # Typed outputs (pulumi_kubernetes.*.outputs) answer the snake_case property; plain
+    # dicts may carry either spelling depending on how the SDK deserialized them.
+    if obj is None:
+        return None
+    value = getattr(obj, key, None)
+    if value is None and isinstance(obj, Mapping):
+        value = obj.get(key, obj.get(wire_key))
+    return value
 
+
+def _deployment_fields(spec: Any) -> dict[str, str | None]:
+    pod = _get(_get(spec, "template", "template"), "spec", "spec")
+    containers = _get(pod, "containers", "containers") or []
+    return {"image": _get(containers[0], "image", "image") if containers else None}
+
+
+def _service_fields(spec: Any, status: Any) -> dict[str, str | None]:
+    get = _get
     ingress = get(get(status, "load_balancer", "loadBalancer"), "ingress", "ingress") or []
     return {"cluster_ip": get(spec, "cluster_ip", "clusterIP"),
             "load_balancer_ip": get(ingress[0], "ip", "ip") if ingress else None}

@@ -16,6 +16,9 @@ LIVE = {
     ("kubernetes:core/v1:ConfigMap", "app/ca"): {"data": {"ca.crt": "-----BEGIN CERT-----"}},
     ("kubernetes:core/v1:Service", "traefik/traefik"): {
         "spec": {"clusterIP": "10.96.0.10"}, "status": {"loadBalancer": {"ingress": [{"ip": "10.0.20.203"}]}}},
+    ("kubernetes:apps/v1:Deployment", "app/web"): {
+        "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nextcloud:32.0.9"},
+                                                     {"name": "sidecar", "image": "busybox:1.37"}]}}}},
 }
 
 
@@ -83,6 +86,13 @@ def test_config_map_and_service_reads(run_mocked, live_cluster):
     assert ("kubernetes:core/v1:Service", "traefik-live", "traefik/traefik") in live_cluster
 
 
+def test_deployment_read_returns_the_first_container_image(run_mocked, live_cluster):
+    seen, _ = capture(run_mocked, lambda: read_live("web", LiveReadArgs(
+        namespace="app", kind="Deployment", keys=["image"], resource_name="web-live")))
+    assert seen["image"] == "nextcloud:32.0.9"
+    assert ("kubernetes:apps/v1:Deployment", "web-live", "app/web") in live_cluster
+
+
 def test_missing_key_on_up_fails_naming_object_key_and_source(run_mocked, live_cluster):
     _, recorded = capture(run_mocked, lambda: read_live("app-secrets", LiveReadArgs(
         namespace="app", keys=["absent"], source="Vault secret/app")), preview=False, expect_error=True)
@@ -137,6 +147,7 @@ def test_offline_synth_reads_nothing_and_uses_placeholders(run_mocked, live_clus
     ({"namespace": "app", "keys": ["k", "k"]}, "keys"),
     ({"namespace": "app", "keys": ["k"], "kind": "Pod"}, "kind"),
     ({"namespace": "app", "keys": ["spec.ports"], "kind": "Service"}, "keys[]"),
+    ({"namespace": "app", "keys": ["replicas"], "kind": "Deployment"}, "keys[]"),
     ({"namespace": "app", "keys": ["k"], "placeholders": {"other": "x"}}, "placeholders"),
     ({"namespace": "app", "keys": ["k"], "optional": {"other": ""}}, "optional"),
     ({"namespace": "app", "keys": ["k"], "optional": {"k": None}}, "optional['k']"),
