@@ -80,6 +80,8 @@ def _ingress_cases():
 def test_upstream_ingress_exists_with_same_host_auth_and_chain(synth_stack, stack, upstream):
     if upstream.get("count_off") or upstream.get("disabled"):
         pytest.skip("disabled upstream (count = 0)")
+    if upstream.get("orphan") or upstream.get("module_instances") == 0:
+        pytest.skip("orphan local module upstream (never instantiated)")
     ported = synth_stack(stack)
     if not _resolvable(upstream):
         # Host or namespace computed upstream: match on what is literal.
@@ -118,6 +120,9 @@ def _object_cases():
                     continue
                 # `count = 0` upstream: declared but never created, so nothing live to adopt.
                 marks = [pytest.mark.skip(reason="count = 0 upstream")] if obj.get("count") == 0 else []
+                # In a local module no block instantiates (servarr's lidarr/readarr/soulseek).
+                if obj.get("orphan") or obj.get("module_instances") == 0:
+                    marks = [pytest.mark.skip(reason="orphan local module upstream (never instantiated)")]
                 cases.append(pytest.param(stack, kind, ns, name, id=f"{stack}:{kind}:{name}", marks=marks))
     return cases
 

@@ -1,0 +1,2 @@
+PLACEHOLDER: the shell + inline Python of the aiostreams `aiostreams-config-backup` CronJob (weekly AIOStreams user-config export to NFS).
+Bring it over from the Terraform repo (`make bring-over FROM=<checkout>`): it is the container command of the job template, so it must be byte-identical to the live one or adoption changes the CronJob.
