@@ -63,7 +63,7 @@ skill = {key: pulumi.Output.secret(skill_secrets.apply(lambda blob, k=key: blob[
 
 # The agent administers the cluster (kubectl through the kubeconfig an init container writes).
 WorkloadRbac("openclaw", WorkloadRbacArgs(
-    namespace=NS, service_account="openclaw", existing_role="cluster-admin", role_kind="ClusterRole",
+    namespace=NS, existing_role="cluster-admin", role_kind="ClusterRole",
     binding_name="openclaw-cluster-admin"), opts=ns_opts)
 
 ssh_key = k8s.core.v1.Secret("ssh-key", metadata={"name": "ssh-key", "namespace": NS}, type="generic",
@@ -118,7 +118,7 @@ IngressFactory("openclaw", IngressArgs.on_cluster(
 webhook_app = PayloadConfigMap("task-webhook", PayloadConfigMapArgs(
     namespace=NS, stack_dir=HERE, files={"server.py": "task-webhook/server.py"}), opts=ns_opts)
 WorkloadRbac("task-webhook", WorkloadRbacArgs(
-    namespace=NS, service_account="task-webhook", role_name="task-webhook-job-creator",
+    namespace=NS, role_name="task-webhook-job-creator",
     rules=[Rule(api_groups=["batch"], resources=["jobs", "cronjobs"], verbs=["get", "list", "create"])]),
     opts=ns_opts)
 WebApp("task-webhook", WebAppArgs(
@@ -138,8 +138,8 @@ WebApp("task-webhook", WebAppArgs(
 ), opts=ns_opts)
 
 # The two CronJobs exec into the gateway pod as this account.
-WorkloadRbac("healthcheck-pod-exec", WorkloadRbacArgs(
-    namespace=NS, service_account="cluster-healthcheck",
+WorkloadRbac("cluster-healthcheck", WorkloadRbacArgs(
+    namespace=NS, role_name="healthcheck-pod-exec",
     rules=[Rule(api_groups=[""], resources=["pods"], verbs=["get", "list"]),
            Rule(api_groups=[""], resources=["pods/exec"], verbs=["create"])]), opts=ns_opts)
 JOB_DEFAULTS = dict(namespace=NS, service_account_name="cluster-healthcheck", concurrency_policy="Forbid",
