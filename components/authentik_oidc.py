@@ -32,17 +32,21 @@ SIGNING_KEY_NAME = "authentik Self-signed Certificate"
 
 @dataclass(frozen=True, kw_only=True)
 class Scope:
-    """One scope mapping lookup: by ``managed`` identifier or by ``scope_name``."""
+    """One scope mapping lookup: by ``managed`` identifier, by ``scope_name``, or by the
+    mapping's ``name`` (a custom mapping made in the UI has no managed identifier)."""
 
     managed: str | None = None
     scope_name: str | None = None
+    name: str | None = None
 
     def __post_init__(self) -> None:
-        if (self.managed is None) == (self.scope_name is None):
-            raise ArgumentError(_COMPONENT, "scopes", "each Scope needs exactly one of managed / scope_name")
+        given = [k for k in ("managed", "scope_name", "name") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ArgumentError(_COMPONENT, "scopes", "each Scope needs exactly one of managed / scope_name / name")
 
     def lookup_args(self) -> dict[str, str]:
-        return {"managed": self.managed} if self.managed else {"scope_name": self.scope_name or ""}
+        key = next(k for k in ("managed", "scope_name", "name") if getattr(self, k) is not None)
+        return {key: getattr(self, key)}
 
 
 def managed_scope(name: str) -> Scope:
@@ -89,13 +93,16 @@ class AuthentikOidcAppArgs:
     """The stack's ``authentik.Provider``; every child and lookup uses it."""
     provider_name: str
     """``authentik_provider_oauth2.name``."""
-    client_id: str
+    client_id: pulumi.Input[str]
+    """Literal, or an Output (read from Vault, as k8s-dashboard's is)."""
     client_type: str
     """``public`` (PKCE, no secret: native apps) or ``confidential`` (server holds the secret)."""
     app_name: str
     app_slug: str
     redirect_uris: Sequence[RedirectUri]
     meta_launch_url: str | None = None
+    client_secret: pulumi.Input[str] | None = None
+    """A confidential client's secret, when the program owns it (Vault); None lets Authentik generate one."""
     sub_mode: str = "hashed_user_id"
     access_token_validity: str = "hours=1"
     refresh_token_validity: str = "days=30"
@@ -112,9 +119,13 @@ class AuthentikOidcAppArgs:
     provider_ignore_changes: Sequence[str] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        for name in ("provider_name", "client_id", "app_name", "app_slug"):
+        for name in ("provider_name", "app_name", "app_slug"):
             require_text(_COMPONENT, name, getattr(self, name))
+        if not isinstance(self.client_id, pulumi.Output):
+            require_text(_COMPONENT, "client_id", self.client_id)
         require_choice(_COMPONENT, "client_type", self.client_type, CLIENT_TYPES)
+        if self.client_secret is not None and self.client_type != "confidential":
+            raise ArgumentError(_COMPONENT, "client_secret", "only a confidential client has a secret")
         require_choice(_COMPONENT, "sub_mode", self.sub_mode, SUB_MODES)
         require_choice(_COMPONENT, "policy_engine_mode", self.policy_engine_mode, ("any", "all"))
         if not self.redirect_uris:
@@ -149,6 +160,7 @@ class AuthentikOidcApp(pulumi.ComponentResource):
         mappings = [authentik.get_property_mapping_provider_scope_output(**s.lookup_args(), opts=lookup).id
                     for s in args.scopes]
 
+        secret_input: dict = {"client_secret": args.client_secret} if args.client_secret is not None else {}
         oauth = authentik.ProviderOauth2(
             f"{name}-provider",
             name=args.provider_name,
@@ -163,6 +175,7 @@ class AuthentikOidcApp(pulumi.ComponentResource):
             include_claims_in_id_token=args.include_claims_in_id_token,
             signing_key=signing.id,
             property_mappings=mappings,
+            **secret_input,
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(
                 ignore_changes=list(args.provider_ignore_changes) or None,
                 additional_secret_outputs=["clientSecret"])),

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label
 from components.moved import child_options, require_moved_from
-from components.web_app import unpinned
-from components.workload import deployment_ignore_changes, require_containers
+from components.workload import PodWorkloadArgs, deployment_ignore_changes
 
 _COMPONENT = "NodeAgent"
 UPDATE_STRATEGIES = ("RollingUpdate", "OnDelete")
@@ -32,22 +30,11 @@ _OWN_ARGUMENTS = {"containers": "containers", "init_containers": "init_container
 
 
 @dataclass(frozen=True, kw_only=True)
-class NodeAgentArgs:
-    """Inputs of :class:`NodeAgent`."""
+class NodeAgentArgs(PodWorkloadArgs):
+    """Inputs of :class:`NodeAgent`: the shared pod-workload arguments (namespace, containers,
+    selector, tier, labels, pod metadata, volumes, pod_spec, keel, ...; privileged and
+    capabilities go in the container specs) and the DaemonSet's own."""
 
-    namespace: str
-    containers: Sequence[Mapping]
-    """Container specs, in order (snake_case keys); privileged/capabilities go here."""
-    selector: Mapping[str, str] | None = None
-    """Pod selector, also the template's labels; defaults to {"app": <name>}."""
-    tier: str | None = None
-    """Tier label on the DaemonSet's metadata (one of constants.TIERS values)."""
-    labels: Mapping[str, str] = field(default_factory=dict)
-    """More DaemonSet labels (with the selector's, unless ``labels_include_selector=False``)."""
-    labels_include_selector: bool = True
-    annotations: Mapping[str, str] = field(default_factory=dict)
-    pod_labels: Mapping[str, str] = field(default_factory=dict)
-    pod_annotations: Mapping[str, str] = field(default_factory=dict)
     host_network: bool = False
     """Run in the node's network namespace (DNS caches, CNI helpers)."""
     host_pid: bool = False
@@ -56,32 +43,15 @@ class NodeAgentArgs:
     """The agent mounts hostPath volumes; a hostPath in ``volumes`` without this is refused."""
     tolerations: Sequence[Mapping] = ()
     """Taints the agent tolerates (control plane, GPU node, ...), in order."""
-    volumes: Sequence[Mapping] = ()
-    init_containers: Sequence[Mapping] = ()
-    pod_spec: Mapping = field(default_factory=dict)
-    """Other pod-spec fields (service_account_name, node_selector, priority_class_name, ...)."""
     update_strategy: str | None = None
     """`RollingUpdate`, `OnDelete` or None (Kubernetes default)."""
     rolling_update: Mapping | None = None
     """max_unavailable / max_surge for `RollingUpdate`."""
-    revision_history_limit: int | None = None
-    keel: bool = False
-    """Keel rolls the image: as WebApp's ``keel``."""
-    keel_containers: Sequence[int] = (0,)
-    ignore_changes: Sequence[str] = ()
-    """Further controller-owned paths."""
     moved_from: Mapping[str, str] = field(default_factory=dict)
     """{"daemonset": old logical name} when the DaemonSet was a top-level resource before."""
 
     def __post_init__(self) -> None:
-        require_dns_label(_COMPONENT, "namespace", self.namespace)
-        require_containers(_COMPONENT, "containers", self.containers)
-        if self.tier is not None and self.tier not in c.TIERS.values():
-            raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
-        if self.selector is not None and not self.selector:
-            raise ArgumentError(_COMPONENT, "selector", "must not be empty")
-        if not isinstance(self.pod_spec, Mapping):
-            raise ArgumentError(_COMPONENT, "pod_spec", "must be a mapping of pod-spec fields")
+        self.validate_workload(_COMPONENT)
         for key, argument in _OWN_ARGUMENTS.items():
             if key in self.pod_spec:
                 raise ArgumentError(_COMPONENT, "pod_spec", f"must not set {key!r}; use the {argument} argument")
@@ -102,33 +72,12 @@ class NodeAgentArgs:
             require_choice(_COMPONENT, "update_strategy", self.update_strategy, UPDATE_STRATEGIES)
         if self.rolling_update is not None and self.update_strategy == "OnDelete":
             raise ArgumentError(_COMPONENT, "rolling_update", "cannot be combined with update_strategy='OnDelete'")
-        if self.revision_history_limit is not None and (
-                isinstance(self.revision_history_limit, bool) or not isinstance(self.revision_history_limit, int)
-                or self.revision_history_limit < 0):
-            raise ArgumentError(_COMPONENT, "revision_history_limit",
-                                f"is {self.revision_history_limit!r}, expected an integer >= 0")
-        for i in self.keel_containers:
-            if not 0 <= i < len(self.containers):
-                raise ArgumentError(_COMPONENT, "keel_containers", f"index {i} is out of range")
         require_moved_from(_COMPONENT, self.moved_from, ("daemonset",))
 
 
 def daemonset_spec(name: str, args: NodeAgentArgs) -> tuple[dict, dict]:
     """(metadata, spec) of the DaemonSet."""
-    selector = dict(args.selector or {"app": name})
-    labels = {**(selector if args.labels_include_selector else {}), **args.labels}
-    if args.tier is not None:
-        labels[c.TIER_LABEL] = args.tier
-    annotations = dict(args.annotations)
-    if args.keel and any(unpinned(str(args.containers[i]["image"])) for i in args.keel_containers):
-        annotations[c.IMAGE_POLICY_ANNOTATION] = c.IMAGE_POLICY_KEEL
-    metadata: dict = {"name": name, "namespace": args.namespace, "labels": labels}
-    if annotations:
-        metadata["annotations"] = annotations
-
-    template_metadata: dict = {"labels": {**selector, **args.pod_labels}}
-    if args.pod_annotations:
-        template_metadata["annotations"] = dict(args.pod_annotations)
+    selector, metadata, template_metadata = args.workload_metadata(name)
     pod: dict = dict(args.pod_spec)
     if args.host_network:
         pod["host_network"] = True
@@ -137,10 +86,7 @@ def daemonset_spec(name: str, args: NodeAgentArgs) -> tuple[dict, dict]:
     if args.tolerations:
         pod["tolerations"] = [dict(t) for t in args.tolerations]
     pod["containers"] = [dict(x) for x in args.containers]
-    if args.init_containers:
-        pod["init_containers"] = [dict(x) for x in args.init_containers]
-    if args.volumes:
-        pod["volumes"] = [dict(v) for v in args.volumes]
+    args.pod_extras(pod)
 
     spec: dict = {"selector": {"match_labels": selector}, "template": {"metadata": template_metadata, "spec": pod}}
     if args.revision_history_limit is not None:

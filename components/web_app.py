@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components import constants as c
 from components.errors import ArgumentError, require_choice, require_dns_label
-from components.workload import (
-    GPU_MEMORY_RESOURCE, GPU_RESOURCE, KEEL_ANNOTATIONS, Gpu, deployment_ignore_changes, gpu_containers,
-    gpu_pod_spec, require_containers, sablier_labels,
+from components.workload import (  # noqa: F401  (unpinned: re-exported, its home used to be here)
+    GPU_MEMORY_RESOURCE, GPU_RESOURCE, KEEL_ANNOTATIONS, Gpu, PodWorkloadArgs, deployment_ignore_changes,
+    gpu_containers, gpu_pod_spec, sablier_labels, unpinned,
 )
 
 _COMPONENT = "WebApp"
@@ -59,54 +58,25 @@ class Pdb:
 
 
 @dataclass(frozen=True, kw_only=True)
-class WebAppArgs:
-    """Inputs of :class:`WebApp`."""
+class WebAppArgs(PodWorkloadArgs):
+    """Inputs of :class:`WebApp`: the shared pod-workload arguments (namespace, containers,
+    selector, tier, labels, pod metadata, volumes, pod_spec, keel, ...) and the Deployment's,
+    Service's and PodDisruptionBudget's own."""
 
-    namespace: str
-    containers: Sequence[Mapping]
-    """Container specs, in order (the first is the one Keel's image-tag ignore targets)."""
-    selector: Mapping[str, str] | None = None
-    """Pod selector, also the template's and the Service's; defaults to {"app": <name>}."""
-    tier: str | None = None
-    """Tier label on the Deployment's metadata (one of constants.TIERS values)."""
-    labels: Mapping[str, str] = field(default_factory=dict)
-    """More Deployment labels (with the selector's, unless ``labels_include_selector=False``)."""
-    labels_include_selector: bool = True
-    """False: the Deployment's own labels are ``labels`` (and the tier) only, for a live
-    object labelled with part of its selector (llama-cpp's `llama-swap`)."""
-    annotations: Mapping[str, str] = field(default_factory=dict)
-    """Deployment annotations."""
-    pod_labels: Mapping[str, str] = field(default_factory=dict)
-    """More pod-template labels."""
-    pod_annotations: Mapping[str, str] = field(default_factory=dict)
     replicas: int = 1
     strategy: str | None = None
     """`RollingUpdate`, `Recreate` or None (Kubernetes default)."""
     rolling_update: Mapping | None = None
     """max_surge / max_unavailable for `RollingUpdate`."""
-    revision_history_limit: int | None = None
-    """Old ReplicaSets kept for rollback; None leaves the Kubernetes default (10)."""
     progress_deadline_seconds: int | None = None
     """Seconds a rollout may make no progress before the Deployment reports it failed; None: the default (600)."""
-    volumes: Sequence[Mapping] = ()
-    init_containers: Sequence[Mapping] = ()
-    pod_spec: Mapping = field(default_factory=dict)
-    """Any other pod-spec fields (node_selector, security_context, service_account_name, ...)."""
     gpu: Gpu | None = None
     """Schedule on the GPU node (selector + toleration) and claim the device/VRAM limits."""
-    keel: bool = False
-    """Keel rolls the image: ignore its annotations and the tags of ``keel_containers``; when
-    one of those images is unpinned (no tag, or `:latest`), mark the Deployment so the
-    image-pinned policy accepts it."""
-    keel_containers: Sequence[int] = (0,)
-    """Containers whose image tag Keel owns."""
     keel_enforced_annotations: Sequence[str] = ()
     """Keel annotations (of workload.KEEL_ANNOTATIONS) left out of the ignore list, so that
     `up` restores them when something else strips them: set them in ``annotations``."""
     sablier_group: str | None = None
     """Scale-to-zero group: enrolment labels on the Deployment, replicas left to Sablier."""
-    ignore_changes: Sequence[str] = ()
-    """Further controller-owned paths."""
     service_ports: Sequence[Mapping] = ()
     """Service ports; empty = no Service."""
     service_name: str | None = None
@@ -123,10 +93,7 @@ class WebAppArgs:
     """PodDisruptionBudget over the selector (child ``<name>-pdb``)."""
 
     def __post_init__(self) -> None:
-        require_dns_label(_COMPONENT, "namespace", self.namespace)
-        require_containers(_COMPONENT, "containers", self.containers)
-        if self.tier is not None and self.tier not in c.TIERS.values():
-            raise ArgumentError(_COMPONENT, "tier", f"is {self.tier!r}", c.TIERS.values())
+        self.validate_workload(_COMPONENT)
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 0:
             raise ArgumentError(_COMPONENT, "replicas", f"is {self.replicas!r}, expected an integer >= 0")
         if self.progress_deadline_seconds is not None and (
@@ -134,18 +101,11 @@ class WebAppArgs:
                 or self.progress_deadline_seconds < 1):
             raise ArgumentError(_COMPONENT, "progress_deadline_seconds",
                                 f"is {self.progress_deadline_seconds!r}, expected an integer >= 1")
-        if self.revision_history_limit is not None and (
-                isinstance(self.revision_history_limit, bool) or not isinstance(self.revision_history_limit, int)
-                or self.revision_history_limit < 0):
-            raise ArgumentError(_COMPONENT, "revision_history_limit",
-                                f"is {self.revision_history_limit!r}, expected an integer >= 0")
         if self.strategy is not None:
             require_choice(_COMPONENT, "strategy", self.strategy, STRATEGIES)
         if self.rolling_update is not None and self.strategy == "Recreate":
             raise ArgumentError(_COMPONENT, "rolling_update", "cannot be combined with strategy='Recreate'")
         require_choice(_COMPONENT, "service_type", self.service_type, SERVICE_TYPES)
-        if self.selector is not None and not self.selector:
-            raise ArgumentError(_COMPONENT, "selector", "must not be empty")
         for key in ("containers", "volumes", "init_containers"):
             if key in self.pod_spec:
                 raise ArgumentError(_COMPONENT, "pod_spec", f"must not set {key!r}; use the {key} argument")
@@ -167,9 +127,6 @@ class WebAppArgs:
             if key not in self.annotations:
                 raise ArgumentError(_COMPONENT, "keel_enforced_annotations",
                                     f"names {key!r}, which is not in annotations; an enforced key needs a value")
-        for i in self.keel_containers:
-            if not 0 <= i < len(self.containers):
-                raise ArgumentError(_COMPONENT, "keel_containers", f"index {i} is out of range")
         for port in self.service_ports:
             if not isinstance(port, Mapping) or "port" not in port:
                 raise ArgumentError(_COMPONENT, "service_ports", f"entry {port!r} has no 'port'")
@@ -179,39 +136,14 @@ class WebAppArgs:
             raise ArgumentError(_COMPONENT, "service_ignore_changes", "must be a list of paths, not a string")
 
 
-def unpinned(image: str) -> bool:
-    """No tag or digest, or the `latest` tag."""
-    if "@sha256:" in image:
-        return False
-    last = image.rsplit("/", 1)[-1]
-    return ":" not in last or last.endswith(":latest")
-
-
 def deployment_spec(name: str, args: WebAppArgs) -> tuple[dict, dict]:
     """(metadata, spec) of the Deployment."""
-    selector = dict(args.selector or {"app": name})
-    labels = {**(selector if args.labels_include_selector else {}), **args.labels}
-    if args.tier is not None:
-        labels[c.TIER_LABEL] = args.tier
-    if args.sablier_group is not None:
-        labels.update(sablier_labels(args.sablier_group))
-    annotations = dict(args.annotations)
-    if args.keel and any(unpinned(str(args.containers[i]["image"])) for i in args.keel_containers):
-        annotations[c.IMAGE_POLICY_ANNOTATION] = c.IMAGE_POLICY_KEEL
-    metadata: dict = {"name": name, "namespace": args.namespace, "labels": labels}
-    if annotations:
-        metadata["annotations"] = annotations
-
-    template_metadata: dict = {"labels": {**selector, **args.pod_labels}}
-    if args.pod_annotations:
-        template_metadata["annotations"] = dict(args.pod_annotations)
+    sablier = sablier_labels(args.sablier_group) if args.sablier_group is not None else None
+    selector, metadata, template_metadata = args.workload_metadata(name, sablier)
     pod: dict = {**args.pod_spec, "containers": [dict(x) for x in args.containers]}
     if args.gpu is not None:
         pod = {**gpu_pod_spec(args.gpu, args.pod_spec), "containers": gpu_containers(args.gpu, args.containers)}
-    if args.init_containers:
-        pod["init_containers"] = [dict(x) for x in args.init_containers]
-    if args.volumes:
-        pod["volumes"] = [dict(x) for x in args.volumes]
+    args.pod_extras(pod)
 
     spec: dict = {"replicas": args.replicas, "selector": {"match_labels": selector},
                   "template": {"metadata": template_metadata, "spec": pod}}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from components import constants as c
-from components.errors import ArgumentError
+from components.errors import ArgumentError, require_dns_label
 
 KEEL_ANNOTATIONS = ("keel.sh/policy", "keel.sh/trigger", "keel.sh/pollSchedule", "keel.sh/match-tag")
 ROLLOUT_ANNOTATIONS = ("kubernetes.io/change-cause", "deployment.kubernetes.io/revision")
@@ -69,6 +69,103 @@ def require_containers(component: str, argument: str, containers: Sequence[Mappi
     for i, container in enumerate(containers):
         if not isinstance(container, Mapping) or not container.get("name") or not container.get("image"):
             raise ArgumentError(component, f"{argument}[{i}]", "needs at least 'name' and 'image'")
+
+
+def unpinned(image: str) -> bool:
+    """No tag or digest, or the `latest` tag."""
+    if "@sha256:" in image:
+        return False
+    last = image.rsplit("/", 1)[-1]
+    return ":" not in last or last.endswith(":latest")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PodWorkloadArgs:
+    """The arguments every pod-template workload component shares (WebApp, NodeAgent).
+
+    The selector doubles as the template's labels; the tier label and Keel's image-policy
+    marker go on the workload's metadata. Each component adds its own controller fields
+    (replicas and strategy, host access and tolerations) and calls
+    :meth:`validate_workload` from its ``__post_init__``.
+    """
+
+    namespace: str
+    containers: Sequence[Mapping]
+    """Container specs, in order (snake_case keys; the first is the one Keel's image-tag ignore
+    targets by default)."""
+    selector: Mapping[str, str] | None = None
+    """Pod selector, also the template's labels; defaults to {"app": <name>}."""
+    tier: str | None = None
+    """Tier label on the workload's metadata (one of constants.TIERS values)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """More workload labels (with the selector's, unless ``labels_include_selector=False``)."""
+    labels_include_selector: bool = True
+    """False: the workload's own labels are ``labels`` (and the tier) only, for a live
+    object labelled with part of its selector (llama-cpp's `llama-swap`)."""
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    """Workload annotations."""
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+    """More pod-template labels."""
+    pod_annotations: Mapping[str, str] = field(default_factory=dict)
+    volumes: Sequence[Mapping] = ()
+    init_containers: Sequence[Mapping] = ()
+    pod_spec: Mapping = field(default_factory=dict)
+    """Other pod-spec fields (node_selector, security_context, service_account_name, ...)."""
+    revision_history_limit: int | None = None
+    """Old revisions kept for rollback; None leaves the Kubernetes default (10)."""
+    keel: bool = False
+    """Keel rolls the image: ignore its annotations and the tags of ``keel_containers``; when
+    one of those images is unpinned (no tag, or `:latest`), mark the workload so the
+    image-pinned policy accepts it."""
+    keel_containers: Sequence[int] = (0,)
+    """Containers whose image tag Keel owns."""
+    ignore_changes: Sequence[str] = ()
+    """Further controller-owned paths."""
+
+    def validate_workload(self, component: str) -> None:
+        """The checks every pod workload needs; errors name ``component``."""
+        require_dns_label(component, "namespace", self.namespace)
+        require_containers(component, "containers", self.containers)
+        if self.tier is not None and self.tier not in c.TIERS.values():
+            raise ArgumentError(component, "tier", f"is {self.tier!r}", c.TIERS.values())
+        if self.selector is not None and not self.selector:
+            raise ArgumentError(component, "selector", "must not be empty")
+        if not isinstance(self.pod_spec, Mapping):
+            raise ArgumentError(component, "pod_spec", "must be a mapping of pod-spec fields")
+        if self.revision_history_limit is not None and (
+                isinstance(self.revision_history_limit, bool) or not isinstance(self.revision_history_limit, int)
+                or self.revision_history_limit < 0):
+            raise ArgumentError(component, "revision_history_limit",
+                                f"is {self.revision_history_limit!r}, expected an integer >= 0")
+        for i in self.keel_containers:
+            if not 0 <= i < len(self.containers):
+                raise ArgumentError(component, "keel_containers", f"index {i} is out of range")
+
+    def workload_metadata(self, name: str, extra_labels: Mapping[str, str] | None = None) -> tuple[dict, dict, dict]:
+        """(selector, workload metadata, pod-template metadata) for workload ``name``."""
+        selector = dict(self.selector or {"app": name})
+        labels = {**(selector if self.labels_include_selector else {}), **self.labels}
+        if self.tier is not None:
+            labels[c.TIER_LABEL] = self.tier
+        labels.update(extra_labels or {})
+        annotations = dict(self.annotations)
+        if self.keel and any(unpinned(str(self.containers[i]["image"])) for i in self.keel_containers):
+            annotations[c.IMAGE_POLICY_ANNOTATION] = c.IMAGE_POLICY_KEEL
+        metadata: dict = {"name": name, "namespace": self.namespace, "labels": labels}
+        if annotations:
+            metadata["annotations"] = annotations
+        template_metadata: dict = {"labels": {**selector, **self.pod_labels}}
+        if self.pod_annotations:
+            template_metadata["annotations"] = dict(self.pod_annotations)
+        return selector, metadata, template_metadata
+
+    def pod_extras(self, pod: dict) -> dict:
+        """``pod`` with the init containers and volumes added."""
+        if self.init_containers:
+            pod["init_containers"] = [dict(x) for x in self.init_containers]
+        if self.volumes:
+            pod["volumes"] = [dict(v) for v in self.volumes]
+        return pod
 
 
 def sablier_labels(group: str, ready_after: str = "5s") -> dict[str, str]:

@@ -67,6 +67,21 @@ def test_access_group_binds_a_group_to_the_application(run_mocked):
     assert recorded.one(PROVIDER).inputs["invalidationFlow"] == "flow-uuid"
 
 
+def test_confidential_client_with_its_credentials_from_outside(run_mocked):
+    def program():
+        ak = authentik.Provider("authentik", url="https://authentik.example", token="t")
+        AuthentikOidcApp("dash", app_args(
+            ak, client_type="confidential", client_id=pulumi.Output.secret("dash-id"),
+            client_secret=pulumi.Output.secret("dash-secret"),
+            scopes=[managed_scope("openid"), Scope(name="Kubernetes Groups")]))
+
+    recorded = run_mocked(program, invokes=INVOKES)
+    provider = recorded.one(PROVIDER)
+    assert provider.inputs["clientId"] == "[secret]" and provider.inputs["clientSecret"] == "[secret]"
+    assert provider.inputs["propertyMappings"] == ["scope-uuid", "scope-uuid"]
+    assert Scope(name="Kubernetes Groups").lookup_args() == {"name": "Kubernetes Groups"}
+
+
 def test_offline_lookups_still_render(run_mocked):
     def program():
         ak = authentik.Provider("authentik", url="https://authentik.example", token="t")
@@ -83,6 +98,8 @@ def test_offline_lookups_still_render(run_mocked):
     ({"scopes": []}, "scopes"),
     ({"app_slug": " "}, "app_slug"),
     ({"policy_engine_mode": "first"}, "policy_engine_mode"),
+    ({"client_id": ""}, "client_id"),
+    ({"client_secret": "s"}, "client_secret"),  # app_args builds a public client
 ])
 def test_args_reject(overrides, argument):
     with pytest.raises(ArgumentError, match=argument):
@@ -92,6 +109,7 @@ def test_args_reject(overrides, argument):
 @pytest.mark.parametrize("build, argument", [
     (lambda: Scope(), "scopes"),
     (lambda: Scope(managed="m", scope_name="s"), "scopes"),
+    (lambda: Scope(scope_name="s", name="n"), "scopes"),
     (lambda: RedirectUri(url="x", matching_mode="prefix"), "matching_mode"),
     (lambda: AccessGroup(name="G", usernames=()), "usernames"),
 ])

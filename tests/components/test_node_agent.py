@@ -68,3 +68,16 @@ def test_moved_from_aliases_the_old_top_level_urn(run_mocked):
 def test_rejects_bad_input_naming_the_argument(overrides, argument):
     with pytest.raises(ArgumentError, match=argument):
         agent_args(**overrides)
+
+
+def test_webapp_and_nodeagent_share_the_pod_workload_arguments_and_their_checks():
+    from components.web_app import WebAppArgs
+    from components.workload import PodWorkloadArgs
+
+    assert issubclass(WebAppArgs, PodWorkloadArgs) and issubclass(NodeAgentArgs, PodWorkloadArgs)
+    containers = [{"name": "a", "image": "busybox:1.36"}]
+    for cls, component in ((WebAppArgs, "WebApp"), (NodeAgentArgs, "NodeAgent")):
+        with pytest.raises(ArgumentError, match=rf"{component}.*keel_containers"):
+            cls(namespace="x", containers=containers, keel_containers=(1,))
+        with pytest.raises(ArgumentError, match=rf"{component}.*revision_history_limit"):
+            cls(namespace="x", containers=containers, revision_history_limit=-1)
