@@ -160,3 +160,70 @@ def test_upstream_helm_release_has_same_name_chart_and_version(synth_stack, stac
     if isinstance(version, str) and not version.startswith("expr:"):
         assert release.get("version") == version, f"{stack}/{upstream['name']}: pinned version"
 
+
+
+# --- ServiceAccounts and RBAC: counted per kind ----------------------------------------------
+# The inventory names these objects by their Terraform address only (no metadata name), so
+# the comparison is a count per kind per stack. A local module's objects count once per
+# instantiation (`module_instances`), a literal `count` multiplies, an orphan module (never
+# called) counts nothing. A `for_each` or computed `count` has no count the inventory can
+# give: then the upstream static objects are a lower bound (rbac's per-user bindings, vault's
+# per-namespace deployer Roles come from Vault data the offline synth does not have).
+RBAC_KINDS = {"kubernetes_service_account": "ServiceAccount", "kubernetes_role": "Role",
+              "kubernetes_role_binding": "RoleBinding", "kubernetes_cluster_role": "ClusterRole",
+              "kubernetes_cluster_role_binding": "ClusterRoleBinding"}
+# Objects a port declares beyond upstream's, on purpose: (stack, kind) -> (extra count, why).
+RBAC_ADDED: dict[tuple[str, str], tuple[int, str]] = {
+    ("vault", "ServiceAccount"): (2, "woodpecker/ci-preview (PR previews' read-only identity) and "
+                                     "vault/vault-raft-backup (SEC-031: the backup no longer uses the root token)"),
+    ("vault", "ClusterRoleBinding"): (1, "ci-preview-view: the PR preview account gets `view` only"),
+}
+
+
+def _rbac_kind(tf_type: str) -> str | None:
+    return RBAC_KINDS.get(tf_type.removesuffix("_v1"))
+
+
+def _upstream_rbac_counts(stack: str) -> tuple[dict[str, int], set[str]]:
+    """(static count per kind, kinds that also have objects of unknown count)."""
+    counts: dict[str, int] = {}
+    open_ended: set[str] = set()
+    for res in _inventory().get(stack, {}).get("resources", []):
+        kind = _rbac_kind(res["type"])
+        if kind is None or res.get("orphan"):
+            continue
+        count = res.get("count", 1)
+        if "for_each" in res or not isinstance(count, int):
+            open_ended.add(kind)
+            continue
+        counts[kind] = counts.get(kind, 0) + count * res.get("module_instances", 1)
+    return counts, open_ended
+
+
+def _rbac_cases():
+    if not INVENTORY.is_file():
+        return []
+    cases = []
+    for stack in PORTED:
+        counts, open_ended = _upstream_rbac_counts(stack)
+        added = {kind for (s, kind) in RBAC_ADDED if s == stack}
+        for kind in sorted(set(counts) | open_ended | added):
+            cases.append(pytest.param(stack, kind, id=f"{stack}:rbac:{kind}"))
+    return cases
+
+
+@pytest.mark.parametrize("stack, kind", _rbac_cases())
+def test_upstream_rbac_objects_have_counterparts(synth_stack, stack, kind):
+    counts, open_ended = _upstream_rbac_counts(stack)
+    extra, _why = RBAC_ADDED.get((stack, kind), (0, ""))
+    expected = counts.get(kind, 0) + extra
+    ported = sorted(r["inputs"].get("metadata", {}).get("name") for r in synth_stack(stack).resources
+                    if r["custom"] and r["inputs"].get("kind") == kind)
+    if kind in open_ended:
+        assert len(ported) >= expected, f"{stack}: {kind} at least {expected} upstream (+ for_each), port has {ported}"
+    else:
+        assert len(ported) == expected, f"{stack}: {kind} {expected} upstream (incl. RBAC_ADDED), port has {ported}"
+
+
+def test_rbac_added_entries_name_ported_stacks():
+    assert {stack for stack, _ in RBAC_ADDED} <= set(PORTED)
