@@ -88,7 +88,7 @@ def test_human_only_stack_is_refused_in_ci_without_touching_pulumi(fleet, stub):
 
 # The node-level and CNI stacks of wave 6 (and the DNS change unit): their real stack.yaml,
 # copied into the fake checkout, must keep CI from applying them.
-HUMAN_ONLY_REAL = ["calico", "proxmox-csi", "nodelocal-dns"]
+HUMAN_ONLY_REAL = ["calico", "proxmox-csi", "nvidia", "nodelocal-dns"]
 
 
 @pytest.mark.parametrize("name", HUMAN_ONLY_REAL)
