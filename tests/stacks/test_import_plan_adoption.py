@@ -67,6 +67,8 @@ FIXTURES_TABLE: dict[str, Expect] = {
     "immich": Expect(matched=52),
     # Upstream's git-crypt key ConfigMap is retired; the port's Secret of the same name is
     # the one object created in its place (SEC-063).
+    # The taint and the gpumem status patch were null_resources: re-run as Commands.
+    "nvidia": Expect(matched=23, dropped=2, created=("advertise-gpumem", "gpu-node-taint")),
     "openclaw": Expect(matched=40, created=("git-crypt-key-secret",), accepted=(OPENCLAW_GIT_CRYPT_CONFIG_MAP,)),
     # The node-label null_resources become one NodePatch per node.
     "proxmox-csi": Expect(matched=13, dropped=6, created=tuple(f"{n}-csi-topology" for n in PROXMOX_NODES)),
@@ -391,3 +393,54 @@ def test_the_init_job_is_not_rerun(plan):
     match = _match(plan("technitium"), f"{TECHNITIUM}.kubernetes_job.pg_db_init")
     # The template (immutable) matches; only the await annotation of wait_for_completion=false is new.
     assert [d.field for d in match.diffs] == ['metadata.annotations["pulumi.com/skipAwait"]']
+
+
+# --- nvidia: the GPU operator, the GPU node's taint and VRAM budget ------------------------
+NVIDIA = "module.nvidia"
+
+
+@pytest.mark.parametrize("address,import_id", [
+    (f"{NVIDIA}.helm_release.nvidia-gpu-operator", "nvidia/nvidia-gpu-operator"),
+    (f"{NVIDIA}.kubernetes_daemonset.gpu_pod_exporter", "nvidia/gpu-pod-exporter"),
+    (f"{NVIDIA}.kubernetes_deployment.gpu_vram_watchdog", "nvidia/gpu-vram-watchdog"),
+    (f"{NVIDIA}.kubernetes_cron_job_v1.gpumem_reconcile", "nvidia/gpumem-reconcile"),
+    (f"{NVIDIA}.kubernetes_config_map.time_slicing_config", "nvidia/time-slicing-config"),
+    (f"{NVIDIA}.kubernetes_cluster_role.gpumem_reconcile", "gpumem-reconcile"),
+    (f"{NVIDIA}.kubernetes_limit_range.nvidia_defaults", "nvidia/tier-defaults"),
+    (f"{NVIDIA}.kubernetes_resource_quota.nvidia_quota", "nvidia/tier-quota"),
+])
+def test_nvidia_objects_keep_their_identity(plan, address, import_id):
+    assert _match(plan("nvidia"), address).import_id == import_id
+
+
+def test_nvidia_operator_release_and_time_slicing_change_nothing(plan):
+    assert _match(plan("nvidia"), f"{NVIDIA}.helm_release.nvidia-gpu-operator").diffs == ()
+    assert _match(plan("nvidia"), f"{NVIDIA}.kubernetes_config_map.time_slicing_config").diffs == ()
+
+
+def test_nvidia_first_up_restarts_nothing(plan):
+    first = plan("nvidia").first_up()
+    assert first.restarts == []
+    # The pinned kubectl image and the own-words script shape only the CronJob's next run;
+    # the Ingress gains the auth-posture annotations.
+    assert sorted((m.tf.address, tuple(fields)) for m, fields in first.updates) == [
+        (f"{NVIDIA}.kubernetes_cron_job_v1.gpumem_reconcile",
+         ("spec.jobTemplate.spec.template.spec.containers[0].image",
+          "spec.jobTemplate.spec.template.spec.containers[0].args")),
+        (f"{NVIDIA}.module.ingress.kubernetes_ingress_v1.proxied-ingress",
+         ('metadata.annotations["infra.viktorbarzin.me/auth"]',
+          'metadata.annotations["infra.viktorbarzin.me/auth-reason"]')),
+    ]
+    # The two scripts are compared once brought over.
+    assert sorted(m.tf.address for m, _ in first.placeholders) == [
+        f"{NVIDIA}.kubernetes_config_map.gpu_pod_exporter_script",
+        f"{NVIDIA}.kubernetes_config_map.gpu_vram_watchdog_script",
+    ]
+
+
+def test_nvidia_null_resources_are_dropped_and_rerun_as_commands(plan):
+    result = plan("nvidia")
+    assert {i.address for i in result.dropped} == {
+        f"{NVIDIA}.null_resource.gpu_node_config", f"{NVIDIA}.null_resource.advertise_gpumem"}
+    assert sorted((r.type, _created_name(r)) for r in result.created) == [
+        ("command:local:Command", "advertise-gpumem"), ("command:local:Command", "gpu-node-taint")]
