@@ -89,8 +89,9 @@ def _job_args(name: str, *, tier: str, schedule: str, container: Mapping, script
     )
 
 
-def _python(name: str, key: str, environment: Sequence[Mapping], requests: Mapping[str, str],
+def _python(key: str, environment: Sequence[Mapping], requests: Mapping[str, str],
             limits: Mapping[str, str]) -> dict:
+    """The stock-python container running ``/scripts/<key>`` (name, mount: see _job_args)."""
     container: dict = {
         "image": PYTHON_IMAGE,
         "image_pull_policy": "IfNotPresent",
@@ -121,15 +122,14 @@ def declare(namespace: Namespace, settings: ClusterSettings) -> None:
     ScheduledJob("alert-digest", _job_args(
         "alert-digest", tier=tier, schedule="0 8 * * *", time_zone=LONDON,
         script=_script("alert-digest-script", key, opts),
-        container=_python("alert-digest", key, _slack_env(), {"cpu": "10m", "memory": "48Mi"}, {"memory": "96Mi"}),
+        container=_python(key, _slack_env(), {"cpu": "10m", "memory": "48Mi"}, {"memory": "96Mi"}),
     ), opts=slack_opts)
 
     key = "proxy_visit_digest.py"
     ScheduledJob("proxy-visit-digest", _job_args(
         "proxy-visit-digest", tier=tier, schedule="0 8 * * *", time_zone=LONDON,
         script=_script("proxy-visit-digest-script", key, opts),
-        container=_python("proxy-visit-digest", key,
-                          _slack_env() + env({"DIGEST_EXCLUDE_USER": "vbarzin@gmail.com"}),
+        container=_python(key, _slack_env() + env({"DIGEST_EXCLUDE_USER": "vbarzin@gmail.com"}),
                           {"cpu": "10m", "memory": "48Mi"}, {"memory": "96Mi"}),
     ), opts=slack_opts)
 
@@ -138,7 +138,7 @@ def declare(namespace: Namespace, settings: ClusterSettings) -> None:
     ScheduledJob("share-link-geo", _job_args(
         "share-link-geo", tier=tier, schedule="45 6 * * *", active_deadline_seconds=1500,
         script=_script("share-link-geo-script", key, opts),
-        container=_python("share-link-geo", key, env({
+        container=_python(key, env({
             "LOKI_URL": "http://loki.monitoring.svc.cluster.local:3100",
             "PUSHGATEWAY_URL": "http://prometheus-prometheus-pushgateway.monitoring:9091",
             "WINDOW_HOURS": "720",
@@ -158,7 +158,7 @@ def declare(namespace: Namespace, settings: ClusterSettings) -> None:
         "image-flipflop-detect", tier=tier, schedule="0 */6 * * *",
         service_account_name=flipflop.service_account_name,
         script=_script("image-flipflop-detect-script", key, opts),
-        container=_python("image-flipflop-detect", key, (), {"cpu": "10m", "memory": "64Mi"}, {"memory": "192Mi"}),
+        container=_python(key, (), {"cpu": "10m", "memory": "64Mi"}, {"memory": "192Mi"}),
     ), opts=opts)
 
     _helm_unstick(tier, opts)
