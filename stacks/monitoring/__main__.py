@@ -36,3 +36,5 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 import monitoring_digests  # noqa: E402
 monitoring_digests.declare(namespace, settings)
+from monitoring_exporters import declare as declare_exporters
+declare_exporters(namespace, settings)
