@@ -35,3 +35,5 @@ ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 import monitoring_grafana  # noqa: E402
 monitoring_grafana.declare(namespace, settings)
+import monitoring_loki  # noqa: E402
+monitoring_loki.declare(namespace, settings)
