@@ -38,3 +38,7 @@ import monitoring_digests  # noqa: E402
 monitoring_digests.declare(namespace, settings)
 from monitoring_exporters import declare as declare_exporters
 declare_exporters(namespace, settings)
+import monitoring_grafana  # noqa: E402
+monitoring_grafana.declare(namespace, settings)
+import monitoring_loki  # noqa: E402
+monitoring_loki.declare(namespace, settings)
