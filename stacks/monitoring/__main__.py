@@ -33,3 +33,6 @@ namespace = Namespace(NS, NamespaceArgs(
 ))
 ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
 cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
+
+import monitoring_probes  # noqa: E402
+monitoring_probes.declare(namespace, settings)
