@@ -36,3 +36,6 @@ cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
 
 import monitoring_probes  # noqa: E402
 monitoring_probes.declare(namespace, settings)
+
+import monitoring_prometheus  # noqa: E402
+monitoring_prometheus.declare(namespace, settings)
