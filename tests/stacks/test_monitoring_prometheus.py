@@ -162,3 +162,9 @@ def test_otlp_name_resolves_to_the_internal_traefik_address(synth_stack):
                if r["inputs"].get("name", "").startswith("prometheus-")]
     assert [(r["inputs"]["name"], r["inputs"]["type"], r["inputs"]["proxied"]) for r in records] == [
         ("prometheus-otlp.viktorbarzin.me", "A", False)]
+
+
+def test_a_template_that_is_not_a_mapping_is_refused(monkeypatch):
+    monkeypatch.delenv("INFRA_OFFLINE_SYNTH", raising=False)
+    with pytest.raises(ValueError, match="does not render to a YAML mapping"):
+        mp.chart_values("just a line of text\n", {})
