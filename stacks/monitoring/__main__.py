@@ -13,12 +13,18 @@ part into the namespace made here:
                          detection, helm-unstick
 """
 
+import pulumi
+
+import monitoring_digests
+import monitoring_exporters
+import monitoring_grafana
+import monitoring_loki
+import monitoring_probes
+import monitoring_prometheus
 from components import constants as c
 from components.namespace import Namespace, NamespaceArgs, Quota
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
-
-import pulumi
 
 NS = "monitoring"
 settings = ClusterSettings.load()
@@ -31,14 +37,8 @@ namespace = Namespace(NS, NamespaceArgs(
         "requests.cpu": "16", "requests.memory": "20Gi", "limits.memory": "64Gi", "pods": "100",
     }),
 ))
-ns_opts = pulumi.ResourceOptions(depends_on=[namespace])
-cluster_tls_secret(NS, settings.tls_secret_name, opts=ns_opts)
+cluster_tls_secret(NS, settings.tls_secret_name, opts=pulumi.ResourceOptions(depends_on=[namespace]))
 
-import monitoring_digests  # noqa: E402
-monitoring_digests.declare(namespace, settings)
-from monitoring_exporters import declare as declare_exporters
-declare_exporters(namespace, settings)
-import monitoring_grafana  # noqa: E402
-monitoring_grafana.declare(namespace, settings)
-import monitoring_loki  # noqa: E402
-monitoring_loki.declare(namespace, settings)
+for part in (monitoring_probes, monitoring_prometheus, monitoring_grafana, monitoring_loki,
+             monitoring_exporters, monitoring_digests):
+    part.declare(namespace, settings)

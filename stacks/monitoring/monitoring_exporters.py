@@ -38,26 +38,6 @@ PVE_TARGET = "192.168.1.127"
 # (tools/import_plan/bring_over.toml `keep`).
 IDRAC_TOKENS = ("@IDRAC_HOST@", "@IDRAC_USERNAME@", "@IDRAC_PASSWORD@")
 
-# One representative URL per `auth = "none"` carve-out: the blackbox `http_no_authentik_redirect`
-# module fails only when the answer redirects to Authentik. The Prometheus part renders a scrape
-# target per entry (upstream passed this map into prometheus_chart_values.tpl; Terraform iterates
-# a map in key order, so sort it when rendering).
-AUTHENTIK_WALLOFF_TARGETS = {
-    "vpn-portal-sub": "https://vpn.viktorbarzin.me/sub/uptime-probe",
-    "meshcentral-agent": "https://meshcentral.viktorbarzin.me/agent.ashx",
-    "uptime-status": "https://uptime.viktorbarzin.me/status/infra",
-    "shlink-rest-health": "https://url.viktorbarzin.me/rest/health",
-    "rybbit-script": "https://rybbit.viktorbarzin.me/api/script.js",
-    "insta2spotify-api-health": "https://insta2spotify.viktorbarzin.me/api/health",
-    "k8s-portal-setup-script": "https://k8s-portal.viktorbarzin.me/setup/script",
-    "instagram-poster-image": "https://instagram-poster.viktorbarzin.me/image",
-    "trading-bot-app": "https://trading.viktorbarzin.me/",
-    "t3-probe-ws": "https://t3.viktorbarzin.me/probe/healthz",
-    "t3-native-descriptor": "https://t3.viktorbarzin.me/.well-known/t3/environment",
-    "tasks-icons": "https://tasks.viktorbarzin.me/apple-touch-icon.png",
-    "terminal-pwa-assets": "https://terminal.viktorbarzin.me/manifest.webmanifest",
-}
-
 
 def _resources(cpu: str, memory: str, limit: str | None = None) -> dict:
     return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"memory": limit or memory}}

@@ -163,8 +163,3 @@ def test_blackbox_exporter_net_raw_and_config(monitoring):
         "fail_if_not_matches_regexp": [r".*\s+A\s+10\.0\.20\.203$"]}
     service = monitoring.k8s("Service", "blackbox-exporter", NS)["inputs"]
     assert service["spec"]["ports"] == [{"name": "http", "port": 9115, "targetPort": 9115}]
-
-
-def test_walloff_targets_are_https_urls():
-    assert len(exporters.AUTHENTIK_WALLOFF_TARGETS) == 13
-    assert all(url.startswith("https://") for url in exporters.AUTHENTIK_WALLOFF_TARGETS.values())
