@@ -1,7 +1,7 @@
 """monitoring, Grafana part: the chart, its database credentials, the dashboards, folder ACLs.
 
 Also the static PersistentVolume the Prometheus chart's Alertmanager binds to (declared
-beside Grafana upstream, kept with it here). README_grafana.md lists the differences.
+beside Grafana upstream, kept with it here). The Grafana section of README.md lists the differences.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ NS = "monitoring"
 GRAFANA_CHART = "grafana"
 GRAFANA_REPOSITORY = "https://grafana.github.io/helm-charts"
 # Upstream left the chart floating; this repository froze the chart at 10.5.15 when it moved to
-# grafana-community, so an unpinned install resolves to it. Confirm at cut-over (README_grafana.md).
+# grafana-community, so an unpinned install resolves to it. Confirm at cut-over (README.md, Grafana).
 GRAFANA_VERSION = "10.5.15"
 HOST = "grafana.viktorbarzin.me"
 

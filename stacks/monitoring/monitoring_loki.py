@@ -1,6 +1,6 @@
 """monitoring, logs part: Loki (single binary), Alloy (the per-node shipper), Loki's Grafana
 datasource and ruler rules, the ingresses external shippers push through, and the DaemonSet
-raising the nodes' inotify limits for Alloy. README_loki.md lists the differences.
+raising the nodes' inotify limits for Alloy. The Loki section of README.md lists the differences.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ NS = "monitoring"
 REPOSITORY = "https://grafana.github.io/helm-charts"
 LOKI_VERSION = "7.0.0"
 # Upstream left the chart floating; 1.11.0 is the newest alloy chart released before the
-# upstream snapshot that we could confirm. Check the live release at cut-over (README_loki.md).
+# upstream snapshot that we could confirm. Check the live release at cut-over (README.md, Loki).
 ALLOY_VERSION = "1.11.0"
 LOKI_URL = "http://loki.monitoring.svc.cluster.local:3100"
 ALERT_RULES = "loki-alert-rules"
