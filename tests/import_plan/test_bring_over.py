@@ -24,6 +24,53 @@ def _fake_body(entry) -> str:
     return f"# fake operator content for {entry.dest}\nvalue = 1\n"
 
 
+# A literal HCL object like upstream's Loki rules, and what terraform 1.11.4 printed for
+# `yamlencode` of it (checked once against the real binary; the test needs none).
+_RULES_HCL = """{
+      groups = [
+        {
+          name = "Fake"
+          rules = [
+            {
+              # the comment is not part of the value
+              alert = "FakeAlert"
+              expr  = "sum(count_over_time({job=\\"x\\"} |~ \\"(?i)oops\\" [5m])) > 0"
+              for   = "5m"
+              labels = { severity = "warning" }
+              annotations = {
+                summary     = "Fake on {{ $labels.node }}"
+                description = <<-EOT
+                  First line of the runbook.
+                    An indented line.
+                  Last line.
+                EOT
+              }
+            },
+            {
+              record = "fake:rate1m"
+              expr   = "sum(rate({job=\\"x\\"}[1m]))"
+            },
+          ]
+        }
+      ]
+    }"""
+_RULES_YAML = (
+    '"groups":\n- "name": "Fake"\n  "rules":\n  - "alert": "FakeAlert"\n    "annotations":\n'
+    '      "description": |\n        First line of the runbook.\n          An indented line.\n        Last line.\n'
+    '      "summary": "Fake on {{ $labels.node }}"\n'
+    '    "expr": "sum(count_over_time({job=\\"x\\"} |~ \\"(?i)oops\\" [5m])) > 0"\n    "for": "5m"\n'
+    '    "labels":\n      "severity": "warning"\n  - "expr": "sum(rate({job=\\"x\\"}[1m]))"\n'
+    '    "record": "fake:rate1m"\n')
+
+
+def _yamlencode_tf(entries, value: str = _RULES_HCL) -> str:
+    """A .tf file with one block per entry holding `"<key>" = yamlencode(<value>)` in its data."""
+    return "\n".join(
+        f'resource "{e.yamlencode.resource}" "y{i}" {{\n'
+        f'  metadata {{\n    name      = "{e.yamlencode.name}"\n    namespace = "monitoring"\n  }}\n'
+        f'  data = {{\n    "{e.yamlencode.key}" = yamlencode({value})\n  }}\n}}\n' for i, e in enumerate(entries))
+
+
 def _heredoc_tf(entries) -> str:
     """A .tf file holding the heredocs the entries name, written like upstream HCL: one block
     per resource name (several heredoc attributes share it, an attribute's heredocs in
@@ -58,8 +105,9 @@ def _checkout(root: Path) -> Path:
     for source, entries in by_source.items():
         path = checkout / source
         path.parent.mkdir(parents=True, exist_ok=True)
-        if entries[0].heredoc:
-            path.write_text(_heredoc_tf(entries))
+        if entries[0].heredoc or entries[0].yamlencode:
+            path.write_text(_heredoc_tf([e for e in entries if e.heredoc])
+                            + _yamlencode_tf([e for e in entries if e.yamlencode]))
         else:
             path.write_text(_fake_body(entries[0]))
     return checkout
@@ -105,6 +153,9 @@ def test_copies_every_file_and_reports_it(tmp_path: Path, capsys) -> None:
     policy = next(e for e in ENTRIES if e.heredoc)
     assert (tree / policy.dest).read_text() == (
         f"# fake policy {policy.heredoc.name} {policy.heredoc.attribute}\nif request.user:\n    return True\nreturn False\n")
+    # yamlencode: the literal object rendered as Terraform's yamlencode wrote it.
+    rules = next(e for e in ENTRIES if e.yamlencode)
+    assert (tree / rules.dest).read_text() == _RULES_YAML
     assert main(["--from", str(checkout)], root=tree) == 0
     assert f"0 written, {len(ENTRIES)} already up to date" in capsys.readouterr().out
 
@@ -287,3 +338,61 @@ def test_variable_default_heredoc_is_taken_verbatim() -> None:
             'variable "postfix_cf" {\n  default = <<EOT\nrelayhost = [relay]:587\nlimit = $${x}\nEOT\n}\n')
     spec = bring_over.Heredoc(bring_over.VARIABLE, "postfix_cf", "default")
     assert bring_over._heredoc_body(text, spec, "t") == "relayhost = [relay]:587\nlimit = ${x}\n"
+
+
+def _rules_entry(**spec):
+    spec = {"resource": "kubernetes_config_map", "name": "loki-alert-rules", "key": "rules.yaml", **spec}
+    return bring_over.Entry("stacks/x/files/rules.yaml", "loki.tf", "test", yamlencode=bring_over.YamlEncode(**spec))
+
+
+def test_yamlencode_entry_renders_the_literal_object(tmp_path: Path) -> None:
+    entry = _rules_entry()
+    (tmp_path / "loki.tf").write_text(
+        'resource "kubernetes_config_map" "other" {\n  metadata {\n    name = "other"\n  }\n'
+        '  data = {\n    "rules.yaml" = yamlencode({ a = 1 })\n  }\n}\n\n' + _yamlencode_tf([entry]))
+    assert bring_over.read_source(tmp_path, entry).decode() == _RULES_YAML
+
+
+@pytest.mark.parametrize("change, line, reason", [
+    ('for   = "5m"', 'for   = "${var.window}"', "an interpolation `${...}` is not a literal value"),
+    ('for   = "5m"', "for   = local.window", "`local` is a reference"),
+    ('for   = "5m"', 'for   = format("%dm", 5)', "`format` is a function call"),
+    ("Last line.", "Last %{ if x }line%{ endif }.", "a template directive `%{...}`"),
+    ('for   = "5m"', 'for   = "5m" + 1', "unexpected '+ 1"),
+])
+def test_yamlencode_entry_refuses_what_needs_terraform(tmp_path: Path, capsys, change, line, reason) -> None:
+    entry = _rules_entry()
+    text = _yamlencode_tf([entry])
+    assert change in text
+    (tmp_path / "loki.tf").write_text(text.replace(change, line, 1))
+    lineno = next(n for n, row in enumerate(text.replace(change, line, 1).splitlines(), 1) if line in row)
+    with pytest.raises(bring_over.BringOverError) as caught:
+        bring_over.read_source(tmp_path, entry)
+    message = str(caught.value)
+    assert message.startswith(f"stacks/x/files/rules.yaml: {tmp_path / 'loki.tf'}: "
+                              f"`kubernetes_config_map` `loki-alert-rules` `rules.yaml`, line {lineno}: ")
+    assert reason in message
+
+
+def test_yamlencode_entry_needs_the_block_and_the_key(tmp_path: Path) -> None:
+    (tmp_path / "loki.tf").write_text(_yamlencode_tf([_rules_entry()]))
+    with pytest.raises(bring_over.BringOverError, match="expected one `kubernetes_config_map` with name"):
+        bring_over.read_source(tmp_path, _rules_entry(name="nope"))
+    with pytest.raises(bring_over.BringOverError, match=r"has 0 `other.yaml = yamlencode\(...\)`"):
+        bring_over.read_source(tmp_path, _rules_entry(key="other.yaml"))
+
+
+def test_manifest_yamlencode_spec_is_checked(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[[file]]\ndest = "a"\nsource = "b"\nreason = "c"\n'
+                        'yamlencode = { resource = "kubernetes_config_map", name = "x" }\n')
+    with pytest.raises(bring_over.BringOverError, match="yamlencode needs exactly resource, name and key"):
+        load_manifest(manifest)
+    manifest.write_text('[[file]]\ndest = "a"\nsource = "b"\nreason = "c"\n'
+                        'yamlencode = { resource = "r", name = "x", key = "k" }\n'
+                        'heredoc = { resource = "r", name = "x", attribute = "a" }\n')
+    with pytest.raises(bring_over.BringOverError, match="both heredoc and yamlencode"):
+        load_manifest(manifest)
+    [entry] = [e for e in ENTRIES if e.yamlencode]
+    assert entry.upstream_cell() == ("`stacks/monitoring/modules/monitoring/loki.tf` "
+                                     "(yamlencode of `kubernetes_config_map` `loki-alert-rules` key `rules.yaml`)")

@@ -6,7 +6,8 @@ a placeholder in this repository; a real ``pulumi up`` refuses to deploy a place
 operator's own Terraform checkout into place. The repository itself never contains it.
 
 Safe by construction: every source is read and checked first (present, not git-crypt
-encrypted, a heredoc that interpolates nothing but its `keep` list); a destination holding real
+encrypted, a heredoc that interpolates nothing but its `keep` list, a `yamlencode` of a
+literal HCL value); a destination holding real
 content that differs is never overwritten without ``--force``. If anything is wrong,
 nothing is written.
 
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Sequence
 
 from components.payload import is_placeholder
+from components.tf_encoding import yamlencode
+from tools.import_plan.hcl_literal import HclLiteralError, line_of, parse_value, skip_blank
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = Path(__file__).with_name("bring_over.toml")
@@ -54,16 +57,27 @@ class Heredoc:
 
 
 @dataclass(frozen=True)
+class YamlEncode:
+    resource: str  # Terraform resource type, e.g. kubernetes_config_map
+    name: str  # value of the block's `name` attribute
+    key: str  # the `data` key whose value is `yamlencode(<literal HCL value>)`, e.g. rules.yaml
+
+
+@dataclass(frozen=True)
 class Entry:
     dest: str
     source: str
     reason: str
     heredoc: Heredoc | None = None
+    yamlencode: YamlEncode | None = None
 
     def upstream_cell(self) -> str:
         cell = f"`{self.source}`"
         if self.heredoc:
             cell += f" (heredoc of `{self.heredoc.resource}` `{self.heredoc.name}`)"
+        if self.yamlencode:
+            spec = self.yamlencode
+            cell += f" (yamlencode of `{spec.resource}` `{spec.name}` key `{spec.key}`)"
         return cell
 
 
@@ -74,8 +88,14 @@ def load_manifest(path: Path = MANIFEST) -> list[Entry]:
         missing = [k for k in ("dest", "source", "reason") if not isinstance(raw.get(k), str) or not raw[k]]
         if missing:
             raise BringOverError(f"{path}: file[{i}] lacks {', '.join(missing)}")
-        heredoc = raw.get("heredoc")
-        entries.append(Entry(raw["dest"], raw["source"], raw["reason"], Heredoc(**heredoc) if heredoc else None))
+        heredoc, encoded = raw.get("heredoc"), raw.get("yamlencode")
+        if heredoc and encoded:
+            raise BringOverError(f"{path}: file[{i}] gives both heredoc and yamlencode")
+        if encoded and (set(encoded) != {"resource", "name", "key"}
+                        or not all(isinstance(v, str) and v for v in encoded.values())):
+            raise BringOverError(f"{path}: file[{i}] yamlencode needs exactly resource, name and key (strings)")
+        entries.append(Entry(raw["dest"], raw["source"], raw["reason"], Heredoc(**heredoc) if heredoc else None,
+                             YamlEncode(**encoded) if encoded else None))
     dests = [e.dest for e in entries]
     duplicates = sorted({d for d in dests if dests.count(d) > 1})
     if duplicates:
@@ -141,6 +161,39 @@ def _heredoc_body(text: str, spec: Heredoc, where: str) -> str:
     return body.strip() + "\n" if trim else body
 
 
+def _yamlencode_value(text: str, spec: YamlEncode, where: str) -> str:
+    """``yamlencode`` of the literal value at ``"<key>" = yamlencode(...)`` in the named block.
+
+    The value is read by the strict literal reader (objects, lists, strings, heredocs,
+    numbers, bools, null) and rendered with Terraform's byte layout; anything that needs
+    Terraform to evaluate (a reference, a function call, an interpolation) is refused."""
+    starts = [m.start() for m in re.finditer(r'(?m)^(?:resource|variable)\s+"', text)] + [len(text)]
+    header = re.compile(rf'resource\s+"{re.escape(spec.resource)}"\s+"[^"]+"\s*\{{')
+    name_line = re.compile(rf'(?m)^\s*name\s*=\s*"{re.escape(spec.name)}"\s*$')
+    found = [(a, b) for a, b in zip(starts, starts[1:]) if header.match(text, a) and name_line.search(text, a, b)]
+    if len(found) != 1:
+        raise BringOverError(
+            f"{where}: expected one `{spec.resource}` with name = \"{spec.name}\", found {len(found)}")
+    block_start, block_end = found[0]
+    block = f"`{spec.resource}` `{spec.name}`"
+    key = re.escape(spec.key)
+    opener = re.compile(rf'(?m)^\s*(?:"{key}"|{key})\s*[=:]\s*yamlencode\(')
+    heads = list(opener.finditer(text, block_start, block_end))
+    if len(heads) != 1:
+        raise BringOverError(f"{where}: {block} has {len(heads)} `{spec.key} = yamlencode(...)`, expected one")
+    try:
+        value, end = parse_value(text, heads[0].end())
+        close = skip_blank(text, end)
+        if not text.startswith(")", close):
+            raise HclLiteralError("`yamlencode(` takes one literal value, then `)`", line_of(text, close))
+    except HclLiteralError as exc:
+        raise BringOverError(f"{where}: {block} `{spec.key}`, line {exc.line}: {exc.reason}") from None
+    try:
+        return yamlencode(value)
+    except ValueError as exc:
+        raise BringOverError(f"{where}: {block} `{spec.key}`: {exc}") from None
+
+
 def read_source(checkout: Path, entry: Entry) -> bytes:
     path = checkout / entry.source
     where = f"{entry.dest}: {path}"
@@ -149,12 +202,14 @@ def read_source(checkout: Path, entry: Entry) -> bytes:
     data = path.read_bytes()
     if data.startswith(GIT_CRYPT_HEADER):
         raise BringOverError(f"{where}: encrypted by git-crypt; run `git-crypt unlock` in the checkout first")
-    if entry.heredoc is None:
+    if entry.heredoc is None and entry.yamlencode is None:
         return data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise BringOverError(f"{where}: not UTF-8 text") from None
+    if entry.yamlencode is not None:
+        return _yamlencode_value(text, entry.yamlencode, where).encode("utf-8")
     return _heredoc_body(text, entry.heredoc, where).encode("utf-8")
 
 
