@@ -69,6 +69,9 @@ FIXTURES_TABLE: dict[str, Expect] = {
     # the one object created in its place (SEC-063).
     # The taint and the gpumem status patch were null_resources: re-run as Commands.
     "nvidia": Expect(matched=23, dropped=2, created=("advertise-gpumem", "gpu-node-taint")),
+    # The two admin-only Grafana folder ACL null_resources are re-run as Commands.
+    "monitoring": Expect(matched=97, dropped=2, created=(
+        "grafana-admin-only-folder-acl-finance-personal", "grafana-admin-only-folder-acl-security-personal")),
     "openclaw": Expect(matched=40, created=("git-crypt-key-secret",), accepted=(OPENCLAW_GIT_CRYPT_CONFIG_MAP,)),
     # The node-label null_resources become one NodePatch per node.
     "proxmox-csi": Expect(matched=13, dropped=6, created=tuple(f"{n}-csi-topology" for n in PROXMOX_NODES)),
@@ -444,3 +447,167 @@ def test_nvidia_null_resources_are_dropped_and_rerun_as_commands(plan):
         f"{NVIDIA}.null_resource.gpu_node_config", f"{NVIDIA}.null_resource.advertise_gpumem"}
     assert sorted((r.type, _created_name(r)) for r in result.created) == [
         ("command:local:Command", "advertise-gpumem"), ("command:local:Command", "gpu-node-taint")]
+
+
+# --- monitoring: the chart releases, their storage, the dashboards and the probes -----------
+# Scripts, dashboards and chart values in the state are stand-ins, not the operator's content.
+MONITORING = "module.monitoring"
+MONITORING_RELEASES = {  # release -> (chart, version, repository)
+    "prometheus": ("prometheus", "25.8.2", "https://prometheus-community.github.io/helm-charts"),
+    "grafana": ("grafana", "10.5.15", "https://grafana.github.io/helm-charts"),
+    "loki": ("loki", "7.0.0", "https://grafana.github.io/helm-charts"),
+    "alloy": ("alloy", "1.11.0", "https://grafana.github.io/helm-charts"),
+}
+MONITORING_DASHBOARDS = (
+    "api_server.json", "backup_health.json", "claude-usage.json", "cluster-logs.json", "cluster_health.json",
+    "core_dns.json", "cost-of-living.json", "fire-planner.json", "idrac.json", "job-hunter.json", "k8s-audit.json",
+    "kube-state-metrics.json", "loki.json", "network_traffic.json", "nginx_ingress.json", "node_exporter_full.json",
+    "nodes.json", "nvidia.json", "openclaw.json", "pods.json", "proxmox_node_exporter.json", "proxy_visits.json",
+    "qbittorrent.json", "realestate-crawler.json", "registry.json", "rpi-sofia.json", "technitium-dns.json",
+    "terminal-lobby-usage.json", "uk-payslip.json", "ups.json", "wealth.json",
+)
+HELM_UNSTICK_NAMESPACES = ("monitoring", "crowdsec", "nextcloud")
+
+
+@pytest.mark.parametrize("address,import_id", [
+    (f"{MONITORING}.kubernetes_namespace.monitoring", "monitoring"),
+    (f"{MONITORING}.kubernetes_resource_quota.monitoring", "monitoring/monitoring-quota"),
+    (f"{MONITORING}.module.tls_secret.kubernetes_secret.tls_secret", "monitoring/tls-secret"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.monitor_prom", "default/monitor-prometheus"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.dns_anomaly_monitor", "monitoring/dns-anomaly-monitor"),
+    (f"{MONITORING}.kubernetes_secret.forgejo_probe_credentials", "monitoring/forgejo-probe-credentials"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.forgejo_integrity_probe", "monitoring/forgejo-integrity-probe"),
+    (f"{MONITORING}.kubernetes_service.pushgateway_nodeport", "monitoring/pushgateway-nodeport"),
+    (f"{MONITORING}.kubernetes_manifest.yotovski_redirect_middleware", "monitoring/yotovski-redirect"),
+    (f"{MONITORING}.kubernetes_manifest.yotovski_ingress_route", "monitoring/hetrix-yotovski-redirect-ingress"),
+    (f"{MONITORING}.kubernetes_persistent_volume_claim.prometheus_server_pvc", "monitoring/prometheus-data-proxmox"),
+    (f"{MONITORING}.module.nfs_prometheus_backup_host.kubernetes_persistent_volume.this",
+     "monitoring-prometheus-backup-host"),
+    (f"{MONITORING}.module.nfs_prometheus_backup_host.kubernetes_persistent_volume_claim.this",
+     "monitoring/monitoring-prometheus-backup-host"),
+    (f"{MONITORING}.module.prometheus-query-ingress.kubernetes_ingress_v1.proxied-ingress", "monitoring/prometheus-query"),
+    (f"{MONITORING}.module.prometheus-otlp-ingress.kubernetes_ingress_v1.proxied-ingress", "monitoring/prometheus-otlp"),
+    (f"{MONITORING}.kubernetes_persistent_volume.alertmanager_pv", "alertmanager-pv"),
+    (f"{MONITORING}.kubernetes_manifest.grafana_db_creds", "monitoring/grafana-db-creds"),
+    (f"{MONITORING}.kubernetes_daemon_set_v1.sysctl-inotify", "monitoring/sysctl-inotify"),
+    (f"{MONITORING}.kubernetes_config_map.loki_alert_rules", "monitoring/loki-alert-rules"),
+    (f"{MONITORING}.kubernetes_config_map.grafana_loki_datasource", "monitoring/grafana-loki-datasource"),
+    (f"{MONITORING}.module.loki-write-ingress.kubernetes_ingress_v1.proxied-ingress", "monitoring/loki"),
+    (f"{MONITORING}.module.loki-otlp-ingress.kubernetes_ingress_v1.proxied-ingress", "monitoring/loki-otlp"),
+    (f"{MONITORING}.kubernetes_deployment.goflow2", "monitoring/goflow2"),
+    (f"{MONITORING}.kubernetes_service.goflow2-netflow", "monitoring/goflow2-netflow"),
+    (f"{MONITORING}.kubernetes_deployment.idrac-redfish", "monitoring/idrac-redfish-exporter"),
+    (f"{MONITORING}.kubernetes_config_map.redfish-config", "monitoring/redfish-exporter-config"),
+    (f"{MONITORING}.module.idrac-redfish-exporter-ingress.kubernetes_ingress_v1.proxied-ingress",
+     "monitoring/idrac-redfish-exporter"),
+    (f"{MONITORING}.kubernetes_deployment.pve_exporter", "monitoring/proxmox-exporter"),
+    (f"{MONITORING}.kubernetes_secret.pve_exporter_config", "monitoring/pve-exporter-config"),
+    (f"{MONITORING}.kubernetes_deployment.snmp-exporter", "monitoring/snmp-exporter"),
+    (f"{MONITORING}.module.snmp-exporter-ingress.kubernetes_ingress_v1.proxied-ingress", "monitoring/snmp-exporter"),
+    (f"{MONITORING}.kubernetes_deployment.blackbox_exporter", "monitoring/blackbox-exporter"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.alert_digest", "monitoring/alert-digest"),
+    (f"{MONITORING}.kubernetes_secret.alert_digest", "monitoring/alert-digest"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.proxy_visit_digest", "monitoring/proxy-visit-digest"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.share_link_geo", "monitoring/share-link-geo"),
+    (f"{MONITORING}.kubernetes_cluster_role.image_flipflop_detect", "image-flipflop-detect"),
+    (f"{MONITORING}.kubernetes_cluster_role_binding.image_flipflop_detect", "image-flipflop-detect"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.image_flipflop_detect", "monitoring/image-flipflop-detect"),
+    (f"{MONITORING}.kubernetes_service_account.helm_unstick", "monitoring/helm-unstick"),
+    (f"{MONITORING}.kubernetes_cron_job_v1.helm_unstick", "monitoring/helm-unstick"),
+])
+def test_monitoring_objects_keep_their_identity(plan, address, import_id):
+    assert _match(plan("monitoring"), address).import_id == import_id
+
+
+@pytest.mark.parametrize("release", sorted(MONITORING_RELEASES))
+def test_monitoring_helm_releases_keep_chart_and_version_and_are_not_replaced(plan, release):
+    match = _match(plan("monitoring"), f"{MONITORING}.helm_release.{release}")
+    assert match.import_id == f"monitoring/{release}"
+    assert not match.replaces
+    chart, version, repository = MONITORING_RELEASES[release]
+    assert (match.tf.attributes["chart"], match.tf.attributes["version"], match.tf.attributes["repository"]) == (
+        chart, version, repository)
+    # Chart, version and repository are the state's; only the values differ, because the
+    # state's values are stand-ins (and the port's templates partly placeholders).
+    assert [d.field for d in match.diffs if not d.field.startswith("values.")] == []
+
+
+def test_monitoring_dashboards_are_keyed_by_file_name(plan):
+    dashboards = {m.tf.address: m for m in plan("monitoring").matches
+                  if m.tf.address.startswith(f"{MONITORING}.kubernetes_config_map.grafana_dashboards[")}
+    assert sorted(dashboards) == sorted(
+        f'{MONITORING}.kubernetes_config_map.grafana_dashboards["{f}"]' for f in MONITORING_DASHBOARDS)
+    for address, match in dashboards.items():
+        key = address.split('["', 1)[1].rstrip('"]')
+        assert match.import_id == "monitoring/grafana-dashboard-" + key.removesuffix(".json").replace("_", "-")
+        # The label and the folder annotation are upstream's; the JSON is brought over.
+        assert [(d.field, d.effect) for d in match.diffs] == [(f'data["{key}"]', "placeholder")], address
+
+
+def test_monitoring_folder_acl_null_resources_are_dropped_and_rerun_as_commands(plan):
+    result = plan("monitoring")
+    acl = f"{MONITORING}.null_resource.grafana_admin_only_folder_acl"
+    assert {i.address for i in result.dropped} == {f'{acl}["Finance (Personal)"]', f'{acl}["Security (Personal)"]'}
+    assert sorted((r.type, _created_name(r)) for r in result.created) == [
+        ("command:local:Command", "grafana-admin-only-folder-acl-finance-personal"),
+        ("command:local:Command", "grafana-admin-only-folder-acl-security-personal")]
+
+
+def test_monitoring_helm_unstick_rbac_is_keyed_by_namespace(plan):
+    result = plan("monitoring")
+    for namespace in HELM_UNSTICK_NAMESPACES:
+        for kind in ("kubernetes_role", "kubernetes_role_binding"):
+            match = _match(result, f'{MONITORING}.{kind}.helm_unstick["{namespace}"]')
+            assert match.import_id == f"{namespace}/helm-unstick"
+            assert list(match.diffs) == []
+
+
+def test_monitoring_otlp_records_are_adopted(plan):
+    for module in ("prometheus-otlp-ingress", "loki-otlp-ingress"):
+        match = _match(plan("monitoring"), f"{MONITORING}.module.{module}.cloudflare_record.internal_a[0]")
+        assert list(match.diffs) == [], module
+
+
+@pytest.mark.parametrize("name", ["monitor_prom", "dns_anomaly_monitor", "forgejo_integrity_probe"])
+def test_monitoring_cronjobs_keep_their_template(plan, name):
+    match = _match(plan("monitoring"), f"{MONITORING}.kubernetes_cron_job_v1.{name}")
+    # The scripts are brought over byte for byte: until then the plan names them as placeholders.
+    assert [(d.field, d.effect) for d in match.diffs if d.effect != "placeholder"] == []
+
+
+def test_monitoring_probe_objects_change_at_most_the_posture_annotations(plan):
+    for address in (f"{MONITORING}.kubernetes_service.pushgateway_nodeport",
+                    f"{MONITORING}.kubernetes_secret.forgejo_probe_credentials",
+                    f"{MONITORING}.kubernetes_manifest.yotovski_redirect_middleware"):
+        assert list(_match(plan("monitoring"), address).diffs) == [], address
+    route = _match(plan("monitoring"), f"{MONITORING}.kubernetes_manifest.yotovski_ingress_route")
+    assert [d.field for d in route.diffs] == ['metadata.annotations["infra.viktorbarzin.me/auth"]',
+                                              'metadata.annotations["infra.viktorbarzin.me/auth-reason"]']
+
+
+@pytest.mark.parametrize("module", ["prometheus-query-ingress", "prometheus-otlp-ingress"])
+def test_monitoring_api_ingresses_gain_only_the_posture_annotations(plan, module):
+    match = _match(plan("monitoring"), f"{MONITORING}.module.{module}.kubernetes_ingress_v1.proxied-ingress")
+    assert [d.field for d in match.diffs] == ['metadata.annotations["infra.viktorbarzin.me/auth"]',
+                                              'metadata.annotations["infra.viktorbarzin.me/auth-reason"]']
+
+
+def test_monitoring_storage_is_kept(plan):
+    result = plan("monitoring")
+    claim = _match(result, f"{MONITORING}.kubernetes_persistent_volume_claim.prometheus_server_pvc")
+    # The autoresizer grew the live claim; the program never reverts it.
+    assert [(d.field, d.effect) for d in claim.diffs] == [("spec.resources.requests.storage", "ignored")]
+    for kind in ("kubernetes_persistent_volume", "kubernetes_persistent_volume_claim"):
+        assert list(_match(result, f"{MONITORING}.module.nfs_prometheus_backup_host.{kind}.this").diffs) == []
+    assert list(_match(result, f"{MONITORING}.kubernetes_persistent_volume.alertmanager_pv").diffs) == []
+
+
+def test_monitoring_workload_selectors_are_upstreams(plan):
+    result = plan("monitoring")
+    for address in (f"{MONITORING}.kubernetes_deployment.goflow2", f"{MONITORING}.kubernetes_deployment.idrac-redfish",
+                    f"{MONITORING}.kubernetes_deployment.pve_exporter", f"{MONITORING}.kubernetes_deployment.snmp-exporter",
+                    f"{MONITORING}.kubernetes_deployment.blackbox_exporter",
+                    f"{MONITORING}.kubernetes_daemon_set_v1.sysctl-inotify"):
+        match = _match(result, address)
+        assert not match.replaces, address
+        assert [d.field for d in match.diffs if d.field.startswith("spec.selector")] == [], address
