@@ -23,7 +23,7 @@ def test_register_ids_are_unique_and_sequential():
 
 
 def test_every_register_entry_has_every_field():
-    for block in REGISTER.split("\n## ")[1:]:
+    for block in REGISTER.split("\n## SEC-")[1:]:
         for field in ("Severity", "Where", "Policy", "Evidence", "Fix", "Status"):
             assert f"- **{field}:** " in block, (block.splitlines()[0], field)
         sev = re.search(r"- \*\*Severity:\*\* (\w+)", block).group(1)
@@ -78,3 +78,14 @@ def test_subject_exception_covers_only_its_subject():
     assert pack_config.is_excepted("p", "s", "r", cfg, "data.a")
     assert not pack_config.is_excepted("p", "s", "r", cfg, "data.b")
     assert not pack_config.is_excepted("p", "s", "r", cfg, None)
+
+
+def test_the_by_stack_index_is_current():
+    from tools.security_index import main
+    assert main(["--check"]) == 0, "run `python -m tools.security_index`"
+
+
+def test_index_anchors_are_githubs():
+    from tools.security_index import anchor
+    assert anchor("SEC-001 — exposed-workload-rbac — webhook_handler/webhook-handler-deployment") == \
+        "sec-001--exposed-workload-rbac--webhook_handlerwebhook-handler-deployment"
