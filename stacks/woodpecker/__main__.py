@@ -16,13 +16,14 @@ import pulumi_kubernetes as k8s
 
 from components import constants as c
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
+from components.git_crypt import git_crypt_key
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.live_read import LiveReadArgs, read_live
 from components.namespace import Namespace, NamespaceArgs, Quota
 from components.payload_config_map import PayloadConfigMap, PayloadConfigMapArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
-from components.secret_inputs import preview_config, secret_config, vault_field, vault_json_field
+from components.secret_inputs import preview_config, vault_field, vault_json_field
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 
@@ -49,10 +50,11 @@ db_creds = ExternalSecret(DB_SECRET, ExternalSecretArgs(
                        f"postgres://woodpecker:{{{{ .password }}}}@{settings.postgresql_host}:5432/woodpecker?sslmode=disable"}},
     data=[SecretKey(secret_key="password", key="static-creds/pg-woodpecker", property="password")]), opts=ns_opts)
 
-# Upstream read the key from the operator's checkout (.git/git-crypt/keys/default); here it
-# is Pulumi secret config holding the same base64 text (README).
-k8s.core.v1.ConfigMap("git-crypt-key", metadata={"name": "git-crypt-key", "namespace": NS},
-                      data={"key": secret_config(config, "gitCryptKey")}, opts=ns_opts)
+# The infra repository's git-crypt key: a Secret from secret config (upstream: a ConfigMap read
+# from the operator's checkout; SEC-072, README). No pod mounts it: pipelines fetch
+# `.data.key` through the API and base64-decode it once. The binary shape makes the Secret's
+# `.data.key` the same string the ConfigMap's was, so only the URL path changes for them.
+git_crypt_key(NS, config, opts=ns_opts)
 
 # --- the release ------------------------------------------------------------------------------------
 woodpecker_vault = lambda key: vault_field("woodpecker", key)  # noqa: E731

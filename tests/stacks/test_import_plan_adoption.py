@@ -42,6 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "import_fixtures"
 
 OPENCLAW_GIT_CRYPT_CONFIG_MAP = "kubernetes_config_map.git_crypt_key"
+WOODPECKER_GIT_CRYPT_CONFIG_MAP = "kubernetes_config_map.git_crypt_key"
 PROXMOX_NODES = ("k8s-master", "k8s-node1", "k8s-node2", "k8s-node3", "k8s-node4", "k8s-node5")
 
 
@@ -82,8 +83,10 @@ FIXTURES_TABLE: dict[str, Expect] = {
     "tripit": Expect(matched=25),
     "url": Expect(matched=12),
     # The hostAliases patch: upstream's null_resource is state-only bookkeeping, the port's
-    # Command re-applies it.
-    "woodpecker": Expect(matched=14, dropped=1, created=("woodpecker-server-host-alias",)),
+    # Command re-applies it. The git-crypt key ConfigMap is retired on purpose (SEC-072): the
+    # port's Secret of the same name (GitCryptKey) is created in its place.
+    "woodpecker": Expect(matched=13, dropped=1, created=("woodpecker-server-host-alias", "git-crypt-key-secret"),
+                         accepted=(WOODPECKER_GIT_CRYPT_CONFIG_MAP,)),
 }
 
 
@@ -329,6 +332,14 @@ def test_woodpecker_release_keeps_its_chart_and_values(plan):
     assert [(d.field, d.effect) for d in release.diffs] == [
         ("values.server.env.WOODPECKER_FORGEJO_URL", "placeholder")]
     assert _match(result, "kubernetes_cluster_role_binding.woodpecker").diffs == ()
+
+
+def test_woodpecker_git_crypt_config_map_blocks_unless_accepted(synth_dir):
+    # Without the accept the retired ConfigMap is the one blocking orphan; the Secret is new.
+    result = build_plan(PlanInputs(stack="woodpecker", tfstate=_state("woodpecker"), synth_dir=synth_dir("woodpecker")))
+    assert result.blocking() == [WOODPECKER_GIT_CRYPT_CONFIG_MAP]
+    created = [r for r in result.created if _created_name(r) == "git-crypt-key-secret"]
+    assert [r.type for r in created] == ["kubernetes:core/v1:Secret"]
 
 
 # --- calico / proxmox-csi: CNI and storage nodes --------------------------------------------

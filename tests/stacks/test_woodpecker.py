@@ -19,13 +19,21 @@ def test_release_pinned_with_server_and_agents(synth_stack):
     assert agent["serviceAccount"] == {"create": True, "name": "woodpecker-agent"}
 
 
-def test_database_dsn_and_git_crypt_key(synth_stack):
+def test_database_dsn(synth_stack):
     stack = synth_stack("woodpecker")
     es = stack.k8s("ExternalSecret", "woodpecker-db-creds", "woodpecker")["inputs"]["spec"]
     assert es["secretStoreRef"]["name"] == "vault-database"
     dsn = es["target"]["template"]["data"]["WOODPECKER_DATABASE_DATASOURCE"]
     assert dsn.startswith("postgres://woodpecker:{{ .password }}@") and dsn.endswith(":5432/woodpecker?sslmode=disable")
-    assert list(stack.k8s("ConfigMap", "git-crypt-key", "woodpecker")["inputs"]["data"]) == ["key"]
+
+
+def test_git_crypt_key_is_a_secret_not_a_config_map(synth_stack):
+    # SEC-072: pipelines read `.data.key` of Secret woodpecker/git-crypt-key over the API.
+    stack = synth_stack("woodpecker")
+    key = stack.k8s("Secret", "git-crypt-key", "woodpecker")["inputs"]
+    assert key["type"] == "Opaque" and key["data"] == "[secret]"
+    assert not [r for r in stack.of_type("kubernetes:core/v1:ConfigMap")
+                if r["inputs"]["metadata"]["name"] == "git-crypt-key"]
 
 
 def test_agents_are_cluster_admin_and_server_reaches_forgejo(synth_stack):
