@@ -66,13 +66,13 @@ FIXTURES_TABLE: dict[str, Expect] = {
     "ebook2audiobook": Expect(matched=18),
     "frigate": Expect(matched=10),
     "immich": Expect(matched=52),
-    # Upstream's git-crypt key ConfigMap is retired; the port's Secret of the same name is
-    # the one object created in its place (SEC-063).
     # The taint and the gpumem status patch were null_resources: re-run as Commands.
     "nvidia": Expect(matched=23, dropped=2, created=("advertise-gpumem", "gpu-node-taint")),
     # The two admin-only Grafana folder ACL null_resources are re-run as Commands.
     "monitoring": Expect(matched=97, dropped=2, created=(
         "grafana-admin-only-folder-acl-finance-personal", "grafana-admin-only-folder-acl-security-personal")),
+    # Upstream's git-crypt key ConfigMap is retired; the port's Secret of the same name is
+    # the one object created in its place (SEC-063).
     "openclaw": Expect(matched=40, created=("git-crypt-key-secret",), accepted=(OPENCLAW_GIT_CRYPT_CONFIG_MAP,)),
     # The node-label null_resources become one NodePatch per node.
     "proxmox-csi": Expect(matched=13, dropped=6, created=tuple(f"{n}-csi-topology" for n in PROXMOX_NODES)),
