@@ -13,27 +13,42 @@ rsync of a data directory, a ``pg_dumpall`` of an app's own database): it adds t
 claim(s) mounted read-only, the target as either a claim or an inline NFS export, a
 required pod affinity to the pod that owns a ReadWriteOnce source (the claim can only
 attach on that node), and a retention check against the script. App scripts name the
-Pushgateway themselves, so no ``PUSHGATEWAY_URL`` variable is added unless asked for.
+Pushgateway themselves, so no ``PUSHGATEWAY_URL`` variable is added unless asked for, and an
+app backup may push nothing at all (``metrics`` empty): a database dump without metrics
+would have no staleness alert, so BackupCronJob still requires them.
+
+``moved_from_component`` folds a backup that a stack declared as a plain ``ScheduledJob`` of
+the same name into one of these without replacing the live CronJob: the component and its
+CronJob child are aliased to their ``ScheduledJob`` URNs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pulumi
 
 from components.cronjob_probe import PUSHGATEWAY_URL, require_metric_names
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
+from components.moved import former_parent_alias
 from components.payload import is_placeholder
 from components.scheduled_job import CONCURRENCY_POLICIES, RESTART_POLICIES, ScheduledJobArgs, declare_cronjob, require_count, require_schedule
 
 _COMPONENT = "BackupCronJob"
+# Components a backup may have been declared as before (same name, same parent): their type tokens.
+FORMER_COMPONENTS = {"ScheduledJob": "homelab:k8s:ScheduledJob"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class BackupCronJobArgs:
     """Inputs of :class:`BackupCronJob`."""
+
+    _COMPONENT: ClassVar[str] = _COMPONENT
+    _METRICS_REQUIRED: ClassVar[bool] = True
+    """A database dump must push its metrics: the staleness alerts are the only thing that
+    notices a backup that silently stopped."""
 
     namespace: str
     """Namespace of the CronJob (and of the backup claim)."""
@@ -42,9 +57,10 @@ class BackupCronJobArgs:
     image: str
     """Client image that has the dump tools (pinned tag)."""
     script: str
-    """Shell script run as ``<shell> -c <script>``; it pushes to ``$PUSHGATEWAY_URL``."""
+    """Script run as ``<shell> -c <script>``; a BackupCronJob's pushes to ``$PUSHGATEWAY_URL``."""
     metrics: Sequence[str]
-    """Metric names the script pushes, exported for alert rules."""
+    """Metric names the script pushes, exported for alert rules (at least one; an
+    :class:`AppBackup`'s may be empty)."""
     claim_name: pulumi.Input[str] | None
     """The backup PersistentVolumeClaim, mounted at ``mount_path`` (None only for an
     :class:`AppBackup` with ``nfs_target``)."""
@@ -54,6 +70,7 @@ class BackupCronJobArgs:
     container_name: str | None = None
     """Defaults to the component name."""
     shell: str = "/bin/bash"
+    """The interpreter that takes ``-c <script>``: a shell, or ``python3`` for a Python script."""
     env: Sequence[Mapping] = ()
     """Container env entries (see components.workload.env / secret_env)."""
     resources: Mapping | None = None
@@ -77,16 +94,27 @@ class BackupCronJobArgs:
     """Add ``PUSHGATEWAY_URL`` as the last env entry (scripts that name the URL themselves don't need it)."""
     pod_spec: Mapping = field(default_factory=dict)
     """Extra pod spec fields passed through (``dns_config``, ``node_selector``, ...)."""
+    moved_from_component: str | None = None
+    """The component this CronJob was declared as before, with the same name and parent
+    (``"ScheduledJob"``): the component and its CronJob are aliased to their old URNs, so
+    folding a hand-built backup in keeps the live object."""
 
     def __post_init__(self) -> None:
         require_dns_label(_COMPONENT, "namespace", self.namespace)
         require_text(_COMPONENT, "image", self.image)
         require_text(_COMPONENT, "script", self.script)
+        require_text(_COMPONENT, "shell", self.shell)
         require_dns_label(_COMPONENT, "volume_name", self.volume_name)
         if self.container_name is not None:
             require_dns_label(_COMPONENT, "container_name", self.container_name)
         require_schedule(_COMPONENT, "schedule", self.schedule, macros=False)
-        require_metric_names(_COMPONENT, "metrics", self.metrics)
+        if self._METRICS_REQUIRED or isinstance(self.metrics, str) or self.metrics:
+            require_metric_names(self._COMPONENT, "metrics", self.metrics)
+        elif self.export_pushgateway_url:
+            raise ArgumentError(self._COMPONENT, "export_pushgateway_url",
+                                "is True but metrics is empty: a script that pushes nothing needs no Pushgateway")
+        if self.moved_from_component is not None:
+            require_choice(self._COMPONENT, "moved_from_component", self.moved_from_component, FORMER_COMPONENTS)
         if not isinstance(self.mount_path, str) or not self.mount_path.startswith("/"):
             raise ArgumentError(_COMPONENT, "mount_path", f"is {self.mount_path!r}; an absolute path is required")
         require_choice(_COMPONENT, "concurrency_policy", self.concurrency_policy, CONCURRENCY_POLICIES)
@@ -122,6 +150,11 @@ _APP = "AppBackup"
 class AppBackupArgs(BackupCronJobArgs):
     """Inputs of :class:`AppBackup`: a BackupCronJob plus the application's side."""
 
+    _COMPONENT: ClassVar[str] = "AppBackup"
+    _METRICS_REQUIRED: ClassVar[bool] = False
+
+    metrics: Sequence[str] = ()
+    """Metric names the script pushes (empty: it pushes none; output ``metric_names`` is ``[]``)."""
     shell: str = "/bin/sh"
     export_pushgateway_url: bool = False
     sources: Sequence[BackupSource] = ()
@@ -137,6 +170,10 @@ class AppBackupArgs(BackupCronJobArgs):
     """Further pod volumes after the target (a script ConfigMap, ...)."""
     extra_mounts: Sequence[Mapping] = ()
     """Their container mounts, after the target's."""
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels of the pod template (empty: the template metadata stays empty)."""
+    image_pull_secrets: Sequence[str] = ()
+    """Names of the pull Secrets of the pod, in order."""
     retention_days: int | None = None
     """Days of copies the script keeps (output ``retention_days``); a script whose
     ``-mtime +N`` rotation disagrees is reported as a warning."""
@@ -150,6 +187,11 @@ class AppBackupArgs(BackupCronJobArgs):
         if self.owner_namespaces and not self.owner_labels:
             raise ArgumentError(_APP, "owner_namespaces", "is set without owner_labels")
         require_count(_APP, "retention_days", self.retention_days, optional=True)
+        if not isinstance(self.pod_labels, Mapping) or not all(
+                isinstance(k, str) and k and isinstance(v, str) for k, v in self.pod_labels.items()):
+            raise ArgumentError(_APP, "pod_labels", f"must map strings to strings, got {self.pod_labels!r}")
+        if isinstance(self.image_pull_secrets, str) or not all(isinstance(x, str) and x for x in self.image_pull_secrets):
+            raise ArgumentError(_APP, "image_pull_secrets", "must be a list of Secret names")
 
 
 def retention_mismatch(args: AppBackupArgs) -> str | None:
@@ -211,11 +253,13 @@ def scheduled_job_args(name: str, args: BackupCronJobArgs) -> ScheduledJobArgs:
     pod_spec = dict(args.pod_spec)
     if getattr(args, "owner_labels", None):
         pod_spec["affinity"] = _owner_affinity(args)
+    pod_labels = getattr(args, "pod_labels", None)
     return ScheduledJobArgs(
         namespace=args.namespace,
         schedule=args.schedule,
         containers=[container],
         volumes=volumes,
+        image_pull_secrets=list(getattr(args, "image_pull_secrets", ())),
         pod_spec=pod_spec,
         restart_policy=args.restart_policy,
         labels=args.labels,
@@ -225,9 +269,9 @@ def scheduled_job_args(name: str, args: BackupCronJobArgs) -> ScheduledJobArgs:
         starting_deadline_seconds=args.starting_deadline_seconds,
         successful_jobs_history_limit=args.successful_jobs_history_limit,
         failed_jobs_history_limit=args.failed_jobs_history_limit,
-        # Empty template metadata, as the live objects were created with.
+        # Empty template metadata (bar any pod labels), as the live objects were created with.
         job_metadata={},
-        pod_metadata={},
+        pod_metadata={"labels": dict(pod_labels)} if pod_labels else {},
     )
 
 
@@ -243,8 +287,12 @@ class BackupCronJob(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BackupCronJobArgs, opts: pulumi.ResourceOptions | None = None):
         require_dns_label(_COMPONENT, "name", name)
+        former = FORMER_COMPONENTS.get(args.moved_from_component or "")
+        if former:
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=former)]))
         super().__init__(self._TYPE, name, None, opts)
-        declare_cronjob(name, scheduled_job_args(name, args), self)
+        aliases = [former_parent_alias(self, self._TYPE, former)] if former else []
+        declare_cronjob(name, scheduled_job_args(name, args), self, extra_aliases=aliases)
         self.cronjob_name = pulumi.Output.from_input(name)
         self.metric_names = pulumi.Output.from_input(list(args.metrics))
         self.register_outputs(self._outputs())

@@ -227,13 +227,16 @@ def cronjob_spec(args: ScheduledJobArgs) -> dict:
     return spec
 
 
-def declare_cronjob(name: str, args: ScheduledJobArgs, parent: pulumi.Resource) -> k8s.batch.v1.CronJob:
-    """CronJob ``name`` as child ``<name>-cronjob`` of ``parent``: the one CronJob builder."""
+def declare_cronjob(name: str, args: ScheduledJobArgs, parent: pulumi.Resource,
+                    extra_aliases: Sequence[pulumi.Alias] = ()) -> k8s.batch.v1.CronJob:
+    """CronJob ``name`` as child ``<name>-cronjob`` of ``parent``: the one CronJob builder.
+
+    ``extra_aliases``: old URNs beyond ``args.moved_from`` (a parent that changed type)."""
     return k8s.batch.v1.CronJob(
         f"{name}-cronjob",
         metadata=object_metadata(name, args),
         spec=cronjob_spec(args),
-        opts=child_options(parent, args.moved_from, "cronjob",
+        opts=child_options(parent, args.moved_from, "cronjob", extra_aliases=extra_aliases,
                            ignore_changes=cronjob_ignore_changes(args.ignore_changes)),
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pulumi
 
 from components import constants as c
+from components.backup_cronjob import AppBackup, AppBackupArgs, BackupSource
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
@@ -108,12 +109,21 @@ broker_job("csv", "0 3 * * *", suspend=True, containers=[sync_container(
 broker_job("fx-reconcile", "5 5 7 * *", suspend=True, containers=[sync_container(
     ["broker-sync", "fx-reconcile"], wealthfolio_env(), resources("10m", "64Mi", "128Mi"))])
 
-# After every sync has finished.
-broker_job("backup", "15 4 * * *", containers=[{
-    "name": "backup", "image": "alpine:3.20", "command": ["/bin/sh", "-c", load_payload(HERE, "backup.sh")],
-    "volume_mounts": [{**DATA_MOUNT, "read_only": True}, {"name": "backup", "mount_path": "/backup"}],
-    "resources": resources("5m", "16Mi", "64Mi"),
-}], volumes=[DATA_VOLUME, {"name": "backup", "nfs": {"server": settings.nfs_server, "path": "/srv/nfs/broker-sync-backup"}}])
+# After every sync has finished. The script pushes no metrics; the CronJob was a
+# ScheduledJob (broker_job) of the same name before.
+BACKUP_LABELS = {"app": "broker-sync", "component": "backup"}
+AppBackup("broker-sync-backup", AppBackupArgs(
+    namespace=NS, schedule="15 4 * * *", image="alpine:3.20", container_name="backup",
+    script=load_payload(HERE, "backup.sh"),
+    concurrency_policy="Forbid", starting_deadline_seconds=None, restart_policy="OnFailure",
+    successful_jobs_history_limit=3, failed_jobs_history_limit=5, backoff_limit=1, ttl_seconds_after_finished=86400,
+    labels=BACKUP_LABELS, pod_labels=BACKUP_LABELS, image_pull_secrets=["ghcr-credentials"],
+    pod_spec={"node_selector": NODE},
+    sources=[BackupSource(volume_name="data", claim_name=data.claim_name, mount_path="/data")],
+    claim_name=None, nfs_target={"server": settings.nfs_server, "path": "/srv/nfs/broker-sync-backup"},
+    resources=resources("5m", "16Mi", "64Mi"),
+    moved_from_component="ScheduledJob",
+), opts=ns_opts)
 
 # Fidelity's saved browser session arrives through the Secret; an init container stages it.
 broker_job("fidelity", "0 5 20 * *", suspend=False, init_containers=[{

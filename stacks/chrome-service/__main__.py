@@ -15,6 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components import constants as c
+from components.backup_cronjob import AppBackup, AppBackupArgs, BackupSource
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.ingress import IngressArgs, IngressFactory
 from components.metallb import MetalLbAddress
@@ -326,8 +327,8 @@ CRONJOB_SHAPE = dict(
     starting_deadline_seconds=60, backoff_limit=2, ttl_seconds_after_finished=300,
     job_metadata={}, pod_metadata={}, restart_policy="OnFailure", pod_spec=NEXT_TO_CHROME)
 
-# The profile as a dated tarball every six hours (:47), 30 days kept. No metrics are pushed,
-# so this is a plain ScheduledJob rather than AppBackup.
+# The profile as a dated tarball every six hours (:47), 30 days kept. No metrics are pushed;
+# the CronJob was a ScheduledJob of the same name before.
 BACKUP_SCRIPT = """\
 set -euxo pipefail
 ts=$(date +"%Y_%m_%d_%H")
@@ -335,15 +336,15 @@ tar -czf /backup/${ts}.tar.gz -C /profile .
 find /backup -maxdepth 1 -type f -name '*.tar.gz' -mtime +30 -delete
 echo "Backup complete: ${ts}.tar.gz"
 """
-ScheduledJob("chrome-service-backup", ScheduledJobArgs(
-    **CRONJOB_SHAPE, schedule="47 */6 * * *",
-    containers=[{
-        "name": "backup", "image": "docker.io/library/alpine:3.20", "command": ["/bin/sh", "-c", BACKUP_SCRIPT],
-        "volume_mounts": [{"name": "profile", "mount_path": "/profile", "read_only": True},
-                          {"name": "backup", "mount_path": "/backup"}],
-        "resources": resources({"cpu": "10m", "memory": "32Mi"}, {"memory": "64Mi"}),
-    }],
-    volumes=[PROFILE_VOLUME, {"name": "backup", "persistent_volume_claim": {"claim_name": backup_share.claim_name}}],
+AppBackup("chrome-service-backup", AppBackupArgs(
+    namespace=NS, schedule="47 */6 * * *", image="docker.io/library/alpine:3.20", container_name="backup",
+    script=BACKUP_SCRIPT, retention_days=30,
+    concurrency_policy="Replace", starting_deadline_seconds=60, restart_policy="OnFailure",
+    successful_jobs_history_limit=1, failed_jobs_history_limit=3, backoff_limit=2, ttl_seconds_after_finished=300,
+    sources=[BackupSource(volume_name="profile", claim_name=profile.claim_name, mount_path="/profile")],
+    claim_name=backup_share.claim_name, owner_labels=LABELS,
+    resources=resources({"cpu": "10m", "memory": "32Mi"}, {"memory": "64Mi"}),
+    moved_from_component="ScheduledJob",
 ), opts=ns_opts)
 
 # Hourly at :23 (away from the backup's :47): cookies + local storage of the persistent

@@ -12,12 +12,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components import constants as c
+from components.backup_cronjob import AppBackup, AppBackupArgs, BackupSource
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.payload import load_payload
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
-from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
@@ -94,21 +94,17 @@ ingress = IngressFactory("executor", IngressArgs.on_cluster(
 ), opts=ns_opts)
 
 # The claim is ReadWriteOnce and the app is always up, so the backup must run on its node.
-ScheduledJob("executor-backup", ScheduledJobArgs(
-    namespace=NS, schedule="30 4 * * *", concurrency_policy="Forbid",
+# A Python script that pushes no metrics; it was a ScheduledJob of the same name before.
+AppBackup("executor-backup", AppBackupArgs(
+    namespace=NS, schedule="30 4 * * *", image="python:3.12-alpine", container_name="backup",
+    shell="python3", script=load_payload(HERE, "backup.py"),
+    concurrency_policy="Forbid", starting_deadline_seconds=None, ttl_seconds_after_finished=None,
     successful_jobs_history_limit=1, failed_jobs_history_limit=2, backoff_limit=1,
-    job_metadata={}, pod_metadata={},
-    pod_spec={"affinity": {"pod_affinity": {"required_during_scheduling_ignored_during_execution": [
-        {"label_selector": {"match_labels": APP}, "topology_key": "kubernetes.io/hostname"}]}}},
-    containers=[{
-        "name": "backup", "image": "python:3.12-alpine",
-        "command": ["python3", "-c", load_payload(HERE, "backup.py")],
-        "volume_mounts": [{"name": "data", "mount_path": "/data", "read_only": True},
-                          {"name": "backup", "mount_path": "/backup"}],
-        "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}},
-    }],
-    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
-             {"name": "backup", "nfs": {"server": settings.nfs_server, "path": "/srv/nfs/executor-backup"}}],
+    sources=[BackupSource(volume_name="data", claim_name=data.claim_name, mount_path="/data")],
+    claim_name=None, nfs_target={"server": settings.nfs_server, "path": "/srv/nfs/executor-backup"},
+    owner_labels=APP,
+    resources={"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}},
+    moved_from_component="ScheduledJob",
 ), opts=ns_opts)
 
 pulumi.export("host", ingress.host)

@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from components import constants as c
+from components.backup_cronjob import AppBackup, AppBackupArgs, BackupSource
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.helm import HelmRelease, HelmReleaseArgs
 from components.ingress import IngressArgs, IngressFactory
@@ -267,23 +268,20 @@ ScheduledJob("nextcloud-watchdog", ScheduledJobArgs(
 backup_scripts = PayloadConfigMap("nextcloud-backup-script", PayloadConfigMapArgs(
     namespace=NS, stack_dir=HERE, files={"backup.sh": "backup.sh", "restore.sh": "restore.sh"}), opts=ns_opts)
 
-ScheduledJob("nextcloud-backup", ScheduledJobArgs(
-    namespace=NS, schedule="0 3 * * 0", concurrency_policy="Forbid",
-    successful_jobs_history_limit=3, failed_jobs_history_limit=3,
-    restart_policy="OnFailure", job_metadata={}, pod_metadata={},
-    pod_spec={"affinity": {"pod_affinity": {"required_during_scheduling_ignored_during_execution": [{
-        "label_selector": {"match_labels": {"app.kubernetes.io/name": APP, "app.kubernetes.io/instance": APP}},
-        "topology_key": "kubernetes.io/hostname", "namespaces": [NS]}]}}},
-    containers=[{
-        "name": "backup", "image": "alpine:latest",
-        "command": ["/bin/sh", "-c", "apk add --no-cache rsync bash && /scripts/backup.sh"],
-        "volume_mounts": [{"name": "nextcloud-data", "mount_path": "/nextcloud-data"},
-                          {"name": "backup", "mount_path": "/backup"},
-                          {"name": "scripts", "mount_path": "/scripts"}],
-    }],
-    volumes=[{"name": "nextcloud-data", "persistent_volume_claim": {"claim_name": data.claim_name}},
-             {"name": "backup", "persistent_volume_claim": {"claim_name": backups.claim_name}},
-             backup_scripts.volume("scripts", default_mode=0o755)],
+# The rsync script pushes no metrics; the CronJob was a ScheduledJob of the same name before.
+AppBackup("nextcloud-backup", AppBackupArgs(
+    namespace=NS, schedule="0 3 * * 0", image="alpine:latest", container_name="backup",
+    script="apk add --no-cache rsync bash && /scripts/backup.sh",
+    concurrency_policy="Forbid", starting_deadline_seconds=None, restart_policy="OnFailure",
+    backoff_limit=None, ttl_seconds_after_finished=None,
+    # Read-write, as upstream mounts it.
+    sources=[BackupSource(volume_name="nextcloud-data", claim_name=data.claim_name,
+                          mount_path="/nextcloud-data", read_only=False)],
+    claim_name=backups.claim_name,
+    owner_labels={"app.kubernetes.io/name": APP, "app.kubernetes.io/instance": APP}, owner_namespaces=[NS],
+    extra_volumes=[backup_scripts.volume("scripts", default_mode=0o755)],
+    extra_mounts=[{"name": "scripts", "mount_path": "/scripts"}],
+    moved_from_component="ScheduledJob",
 ), opts=ns_opts)
 
 pulumi.export("namespace", NS)

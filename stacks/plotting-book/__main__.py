@@ -10,13 +10,13 @@ from pathlib import Path
 import pulumi
 
 from components import constants as c
+from components.backup_cronjob import AppBackup, AppBackupArgs, BackupSource
 from components.external_secret import ExternalSecret, ExternalSecretArgs
 from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.nfs_volume import NfsVolume, NfsVolumeArgs
 from components.payload import load_payload
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
-from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
@@ -81,25 +81,16 @@ ingress = IngressFactory("plotting-book", IngressArgs.on_cluster(
 backup_share = NfsVolume("plotting-book-backup-host", NfsVolumeArgs(
     namespace=NS, nfs_server=settings.nfs_server, nfs_path="/srv/nfs/plotting-book-backup"), opts=ns_opts)
 
-# The claim is ReadWriteOnce: the backup runs on the app pod's node.
-ScheduledJob("plotting-book-backup", ScheduledJobArgs(
-    namespace=NS, schedule="0 3 * * 0", concurrency_policy="Replace", starting_deadline_seconds=10,
-    successful_jobs_history_limit=3, failed_jobs_history_limit=3, backoff_limit=3, ttl_seconds_after_finished=10,
-    job_metadata={}, pod_metadata={},
-    pod_spec={
-        "affinity": {"pod_affinity": {"required_during_scheduling_ignored_during_execution": [
-            {"label_selector": {"match_labels": APP}, "topology_key": "kubernetes.io/hostname"}]}},
-        "dns_config": {"options": [{"name": "ndots", "value": "2"}]},
-    },
-    containers=[{
-        "name": "plotting-book-backup", "image": "docker.io/library/alpine",
-        "command": ["/bin/sh", "-c", load_payload(HERE, "backup.sh")],
-        "volume_mounts": [{"name": "data", "mount_path": "/data", "read_only": True},
-                          {"name": "backup", "mount_path": "/backup"}],
-        "resources": {"requests": {"memory": "32Mi", "cpu": "10m"}, "limits": {"memory": "64Mi"}},
-    }],
-    volumes=[{"name": "data", "persistent_volume_claim": {"claim_name": data.claim_name}},
-             {"name": "backup", "persistent_volume_claim": {"claim_name": backup_share.claim_name}}],
+# The claim is ReadWriteOnce: the backup runs on the app pod's node. The script pushes no
+# metrics; the CronJob was a ScheduledJob of the same name before.
+AppBackup("plotting-book-backup", AppBackupArgs(
+    namespace=NS, schedule="0 3 * * 0", image="docker.io/library/alpine", script=load_payload(HERE, "backup.sh"),
+    starting_deadline_seconds=10,
+    sources=[BackupSource(volume_name="data", claim_name=data.claim_name, mount_path="/data")],
+    claim_name=backup_share.claim_name, owner_labels=APP,
+    pod_spec={"dns_config": {"options": [{"name": "ndots", "value": "2"}]}},
+    resources={"requests": {"memory": "32Mi", "cpu": "10m"}, "limits": {"memory": "64Mi"}},
+    moved_from_component="ScheduledJob",
 ), opts=ns_opts)
 
 pulumi.export("host", ingress.host)

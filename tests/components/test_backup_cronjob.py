@@ -176,3 +176,116 @@ def test_retention_is_checked_against_the_script_and_exported(run_mocked):
     seen = {}
     run_mocked(lambda: AppBackup("r", app_args()).retention_days.apply(lambda v: seen.setdefault("days", v)))
     assert seen == {"days": 30}
+
+
+# --- AppBackup without metrics, other interpreters, pod labels and pull secrets -------------------
+
+
+def test_app_backup_metrics_are_optional(run_mocked):
+    seen = {}
+
+    def program():
+        backup = AppBackup("quiet", app_args(metrics=()))
+        backup.metric_names.apply(lambda v: seen.setdefault("metrics", v))
+
+    recorded = run_mocked(program)
+    assert seen == {"metrics": []}
+    container = recorded.k8s("CronJob", "quiet").inputs["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert "env" not in container
+    # the default is an empty list too
+    assert list(AppBackupArgs(namespace="a", schedule="0 1 * * *", image="alpine", script="true",
+                              claim_name="c").metrics) == []
+
+
+def test_app_backup_still_checks_metric_names_it_is_given():
+    with pytest.raises(ArgumentError) as err:
+        app_args(metrics=["backup-ok"])
+    assert (err.value.component, err.value.argument) == ("AppBackup", "metrics")
+    with pytest.raises(ArgumentError):
+        app_args(metrics="backup_ok")
+
+
+def test_pushgateway_url_without_metrics_is_rejected():
+    with pytest.raises(ArgumentError) as err:
+        app_args(metrics=[], export_pushgateway_url=True)
+    assert err.value.argument == "export_pushgateway_url"
+    # with a metric it is fine
+    assert app_args(export_pushgateway_url=True).export_pushgateway_url
+
+
+def test_database_backups_still_need_metrics():
+    with pytest.raises(ArgumentError) as err:
+        backup_args(metrics=())
+    assert (err.value.component, err.value.argument) == ("BackupCronJob", "metrics")
+
+
+def test_python_script_pod_labels_and_pull_secrets(run_mocked):
+    recorded = run_mocked(lambda: AppBackup("py-backup", app_args(
+        metrics=[], shell="python3", script="print('backed up')", retention_days=None,
+        pod_labels={"app": "py", "component": "backup"}, image_pull_secrets=["ghcr-credentials"])))
+    template = recorded.k8s("CronJob", "py-backup").inputs["spec"]["jobTemplate"]["spec"]["template"]
+    assert template["metadata"] == {"labels": {"app": "py", "component": "backup"}}
+    assert template["spec"]["imagePullSecrets"] == [{"name": "ghcr-credentials"}]
+    assert template["spec"]["containers"][0]["command"] == ["python3", "-c", "print('backed up')"]
+
+
+def test_no_pod_labels_keep_the_template_metadata_empty(run_mocked):
+    recorded = run_mocked(lambda: AppBackup("app-backup", app_args()))
+    template = recorded.k8s("CronJob", "app-backup").inputs["spec"]["jobTemplate"]["spec"]["template"]
+    assert template["metadata"] == {} and "imagePullSecrets" not in template["spec"]
+
+
+APP_BAD_EXTRA = [
+    (dict(shell=""), "shell"),
+    (dict(pod_labels={"app": 1}), "pod_labels"),
+    (dict(pod_labels=["app"]), "pod_labels"),
+    (dict(image_pull_secrets="ghcr-credentials"), "image_pull_secrets"),
+    (dict(image_pull_secrets=[""]), "image_pull_secrets"),
+    (dict(moved_from_component="CronJobProbe"), "moved_from_component"),
+]
+
+
+@pytest.mark.parametrize("overrides, argument", APP_BAD_EXTRA)
+def test_app_backup_rejects_bad_new_arguments(overrides, argument):
+    with pytest.raises(ArgumentError) as err:
+        app_args(**overrides)
+    assert err.value.argument == argument
+
+
+# --- folding a ScheduledJob into an AppBackup ---------------------------------------------------------
+
+
+def test_folded_scheduled_job_keeps_its_urns(run_mocked):
+    from components.scheduled_job import ScheduledJob, ScheduledJobArgs
+
+    before = run_mocked(lambda: ScheduledJob("app-backup", ScheduledJobArgs(
+        namespace="app", schedule="0 */6 * * *", containers=[{"name": "app-backup", "image": "alpine"}])))
+    after = run_mocked(lambda: AppBackup("app-backup", app_args(moved_from_component="ScheduledJob")))
+    old_component = before.one("homelab:k8s:ScheduledJob", "app-backup")
+    old_cron = before.k8s("CronJob", "app-backup")
+    new_component = after.one("homelab:k8s:AppBackup", "app-backup")
+    new_cron = after.k8s("CronJob", "app-backup")
+    assert new_cron.name == old_cron.name and new_cron.type == old_cron.type
+    # the child's alias: same name and type under the old parent, i.e. exactly the old URN
+    assert {"parentUrn": old_component.urn} in new_cron.options["aliases"]
+    assert old_cron.parent == old_component.urn
+    # the component itself: same name, old type
+    assert any(a.get("type") == "homelab:k8s:ScheduledJob" for a in new_component.options["aliases"])
+
+
+def test_without_moved_from_component_no_alias_is_added(run_mocked):
+    recorded = run_mocked(lambda: AppBackup("app-backup", app_args()))
+    cron = recorded.k8s("CronJob", "app-backup")
+    assert not any("parentUrn" in a and a["parentUrn"] for a in cron.options["aliases"])
+    assert not recorded.one("homelab:k8s:AppBackup", "app-backup").options["aliases"]
+
+
+def test_former_parent_urn_replaces_only_the_last_type():
+    from components.moved import former_parent_urn
+
+    assert former_parent_urn("urn:pulumi:prod::p::homelab:k8s:AppBackup::x", "homelab:k8s:AppBackup",
+                             "homelab:k8s:ScheduledJob") == "urn:pulumi:prod::p::homelab:k8s:ScheduledJob::x"
+    assert former_parent_urn("urn:pulumi:prod::p::a:b:C$homelab:k8s:AppBackup::x", "homelab:k8s:AppBackup",
+                             "homelab:k8s:ScheduledJob") == "urn:pulumi:prod::p::a:b:C$homelab:k8s:ScheduledJob::x"
+    with pytest.raises(ValueError):
+        former_parent_urn("urn:pulumi:prod::p::homelab:k8s:WebApp::x", "homelab:k8s:AppBackup", "homelab:k8s:ScheduledJob")
