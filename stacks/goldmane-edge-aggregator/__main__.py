@@ -1,5 +1,7 @@
 """goldmane-edge-aggregator: streams Calico Goldmane's flow API (mTLS) into a Postgres edge set; daily Slack digest."""
 
+from pathlib import Path
+
 import pulumi
 import pulumi_kubernetes as k8s
 
@@ -8,6 +10,7 @@ from components.database_credentials import DatabaseCredentials, DatabaseCredent
 from components.external_secret import ExternalSecret, ExternalSecretArgs, SecretKey
 from components.live_read import LiveReadArgs, read_live
 from components.namespace import Namespace, NamespaceArgs
+from components.payload import load_payload
 from components.postgres_init_job import PostgresInitJob, PostgresInitJobArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.secret_inputs import vault_field
@@ -16,6 +19,7 @@ from components.web_app import WebApp, WebAppArgs
 from components.workload import KEEL_ANNOTATIONS, ROLLOUT_ANNOTATIONS, secret_env
 
 settings = ClusterSettings.load()
+HERE = Path(__file__).parent
 NS = "goldmane-edge-aggregator"
 APP = {"app": "goldmane-edge-aggregator"}
 IMAGE = "ghcr.io/viktorbarzin/goldmane-edge-aggregator:latest"
@@ -43,26 +47,15 @@ client_tls = k8s.core.v1.Secret("goldmane-client-tls", metadata={"name": "goldma
                                 type="Opaque", string_data=client_pair, opts=ns_opts)
 
 # Role and database, created once with the CNPG root password (Vault secret/goldmane-edge-aggregator).
+# The live Job is adopted as it is: a Job is immutable, so the script is upstream's, brought
+# over byte for byte (files/db-init.sh), with its three interpolations filled in here.
 root_password = vault_field("goldmane-edge-aggregator", "dbaas_root_password")
 role_password = vault_field("goldmane-edge-aggregator", "db_password")
-
-
-def init_script(root: str, role: str) -> str:
-    psql = f"PGPASSWORD='{root}' psql -h {settings.postgresql_host} -U root -d postgres"
-    return (
-        "set -e\n"
-        f"{psql} -tc \"SELECT 1 FROM pg_roles WHERE rolname='goldmane_edges'\" | grep -q 1 || \\\n"
-        f"  {psql} -c \"CREATE ROLE goldmane_edges WITH LOGIN PASSWORD '{role}'\"\n"
-        f"{psql} -tc \"SELECT 1 FROM pg_database WHERE datname='goldmane_edges'\" | grep -q 1 || \\\n"
-        f"  {psql} -c \"CREATE DATABASE goldmane_edges OWNER goldmane_edges\"\n"
-        f"{psql} -c \"GRANT ALL PRIVILEGES ON DATABASE goldmane_edges TO goldmane_edges\"\n"
-        "echo \"Database init complete\"\n"
-    )
-
-
+script = pulumi.Output.all(root_password, role_password).apply(
+    lambda p: load_payload(HERE, "db-init.sh").replace("@ROOT_PASSWORD@", p[0])
+    .replace("@PG_HOST@", settings.postgresql_host).replace("@DB_PASSWORD@", p[1]))
 db_init = PostgresInitJob("goldmane-edges-db-init", PostgresInitJobArgs(
-    namespace=NS, secret_script=True,
-    script=pulumi.Output.all(root_password, role_password).apply(lambda p: init_script(p[0], p[1]))), opts=ns_opts)
+    namespace=NS, secret_script=True, script=script), opts=ns_opts)
 db_creds = DatabaseCredentials(DB_SECRET, DatabaseCredentialsArgs(
     namespace=NS, role="pg-goldmane-edges",
     template={"DATABASE_URL": database_url("postgresql", user="goldmane_edges", host=settings.postgresql_host,
