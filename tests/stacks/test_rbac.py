@@ -219,6 +219,52 @@ def test_audit_policy_rules_in_order():
     assert rules[2]["nonResourceURLs"] == ["/healthz*", "/readyz*", "/livez*"]
 
 
+# Terraform 1.x `yamlencode` of upstream's audit policy (rendered with terraform), and its
+# `sha256` (upstream's policy_hash trigger): the file the first run writes keeps its bytes.
+TERRAFORM_AUDIT_POLICY = (
+    '"apiVersion": "audit.k8s.io/v1"\n'
+    '"kind": "Policy"\n'
+    '"rules":\n'
+    '- "level": "None"\n'
+    '  "resources":\n'
+    '  - "group": ""\n'
+    '    "resources":\n'
+    '    - "endpoints"\n'
+    '    - "services"\n'
+    '    - "services/status"\n'
+    '  "users":\n'
+    '  - "system:kube-proxy"\n'
+    '- "level": "None"\n'
+    '  "verbs":\n'
+    '  - "watch"\n'
+    '- "level": "None"\n'
+    '  "nonResourceURLs":\n'
+    '  - "/healthz*"\n'
+    '  - "/readyz*"\n'
+    '  - "/livez*"\n'
+    '- "level": "Metadata"\n'
+    '  "resources":\n'
+    '  - "group": ""\n'
+    '    "resources":\n'
+    '    - "secrets"\n'
+    '- "level": "RequestResponse"\n'
+    '  "verbs":\n'
+    '  - "create"\n'
+    '  - "update"\n'
+    '  - "patch"\n'
+    '  - "delete"\n'
+    '- "level": "Metadata"\n'
+    '  "verbs":\n'
+    '  - "get"\n'
+    '  - "list"\n'
+)
+
+
+def test_audit_policy_is_terraforms_yamlencode():
+    assert cp.audit_policy() == TERRAFORM_AUDIT_POLICY
+    assert cp.sha256(cp.audit_policy()) == "4453f580de74f0f32bea451b9c5fa98b6d3691d4a6e62cff7dc728c07b50932a"
+
+
 def test_restore_config_map_is_the_remote_script(with_users):
     config_map = with_users.k8s("ConfigMap", "apiserver-oidc-restore")
     assert config_map.inputs["metadata"]["namespace"] == "kube-system"
