@@ -145,6 +145,19 @@ def test_portal_role_map_is_upstreams_json():
     assert document.startswith('{"admin@example.org":{"namespaces":[],"role":"admin"},')
 
 
+# terraform 1.x `jsonencode` of upstream's users.json expression over USERS.
+TERRAFORM_USERS_JSON = (
+    '{"admin@example.org":{"namespaces":[],"role":"admin"},"ana@example.org":{"namespaces":["ana-apps'
+    '","ana-lab"],"role":"namespace-owner"},"bo@example.org":{"namespaces":["bo"],"role":"namespace-o'
+    'wner"},"guest@example.org":{"namespaces":[],"role":"viewer"},"pat@example.org":{"namespaces":[],'
+    '"role":"power-user"}}'
+)
+
+
+def test_portal_role_map_is_terraforms_jsonencode():
+    assert rbac_users.portal_document(rbac_users.parse_users(json.dumps(USERS))) == TERRAFORM_USERS_JSON
+
+
 def test_portal_config_map_keeps_emails_secret(with_users):
     config_map = with_users.k8s("ConfigMap", "k8s-user-roles")
     assert config_map.inputs["metadata"]["namespace"] == "k8s-portal"
