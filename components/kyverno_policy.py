@@ -9,7 +9,6 @@ and "clone a source Secret into namespaces" generate rules.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import ArgumentError, require_choice, require_dns_label, require_text
+from components.tf_encoding import yamlencode
 
 _COMPONENT = "KyvernoPolicy"
 
@@ -140,18 +140,15 @@ def clone_secret_rule(
 def json6902(operations: Sequence[Mapping]) -> str:
     """A ``patchesJson6902`` string: a YAML list of JSON-patch operations.
 
-    Rendered the way the Terraform repo's ``yamlencode`` stored it (sorted, double-quoted
-    keys, JSON scalars) so that adopting the live policies shows no diff in the string.
+    Rendered with ``tf_encoding.yamlencode``, as the Terraform repo's ``yamlencode`` stored
+    it (sorted, double-quoted keys), so adopting the live policies shows no diff in the string.
     """
     if not operations:
         raise ArgumentError(_COMPONENT, "json6902", "needs at least one operation")
-    items = []
     for op in operations:
         if "op" not in op or "path" not in op:
             raise ArgumentError(_COMPONENT, "json6902", f"operation {dict(op)!r} needs 'op' and 'path'")
-        fields = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(op.items())]
-        items.append("- " + "\n  ".join(fields))
-    return "\n".join(items) + "\n"
+    return yamlencode([dict(op) for op in operations])
 
 
 def _rule_type(rule: Mapping) -> str | None:

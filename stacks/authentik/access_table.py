@@ -23,6 +23,7 @@ import subprocess
 from collections.abc import Iterable, Mapping
 
 from components.constants import ALLOWED_GROUPS_ANNOTATION, MW_FORWARD_AUTH, ROUTER_MIDDLEWARES_ANNOTATION
+from components.tf_encoding import jsonencode
 
 # An ingress behind forward-auth that carries no allowed-groups annotation (one written by
 # hand, or by a stack not yet re-applied) is admitted to the admins only.
@@ -62,7 +63,7 @@ def host_groups(ingresses: Iterable[Mapping]) -> dict[str, list[str]]:
 
 def render_expression(table: Mapping[str, list[str]], *, note: str = "") -> str:
     """The Authentik expression-policy source for ``table`` (keys sorted, compact JSON)."""
-    encoded = json.dumps(dict(table), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    encoded = jsonencode(dict(table))  # as upstream's ${jsonencode(...)} wrote it
     admins = " or ".join(f'ak_is_group_member(request.user, name="{g}")' for g in BREAK_GLASS_GROUPS)
     lines = [
         "# Managed by the Pulumi `authentik` stack: forward-auth host -> allowed groups.",

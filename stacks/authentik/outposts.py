@@ -7,7 +7,7 @@ stack shapes those controller-owned Deployments and Services.
 
 from __future__ import annotations
 
-import json
+from components.tf_encoding import jsonencode
 
 # The in-cluster Kubernetes service connection (created in the Authentik UI).
 SERVICE_CONNECTION = "99e227a7-4562-4888-9660-4c27da678c50"
@@ -101,5 +101,5 @@ def public_config() -> dict:
 
 
 def encode(config: dict) -> str:
-    """The outpost `config` attribute: compact JSON with sorted keys, like Terraform's jsonencode."""
-    return json.dumps(config, sort_keys=True, separators=(",", ":"))
+    """The outpost `config` attribute, byte for byte as Terraform's jsonencode wrote it."""
+    return jsonencode(config)

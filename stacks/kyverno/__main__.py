@@ -3,7 +3,6 @@ source Secrets its generate rules clone into every namespace, the tier PriorityC
 the post-boot job that recycles pods admitted while the webhook was down."""
 
 import base64
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from components.payload_config_map import PayloadConfigMap, PayloadConfigMapArgs
 from components.scheduled_job import ScheduledJob, ScheduledJobArgs
 from components.secret_inputs import vault_field
 from components.settings import ClusterSettings
+from components.tf_encoding import jsonencode
 from components.tls_secret import cluster_tls_secret
 from components.workload import env
 from components.workload_rbac import Rule, WorkloadRbac, WorkloadRbacArgs
@@ -113,12 +113,12 @@ def docker_config_source(name: str, vault_property: str, auths: Callable[[str], 
     """A kubernetes.io/dockerconfigjson clone source, a plain Secret as upstream manages it.
 
     The token is read from Vault secret/viktor at deploy time (empty when the field is
-    missing, as upstream). The JSON is encoded the way Terraform's jsonencode wrote it
-    (sorted keys, no spaces), so the adopted object keeps its exact bytes and Kyverno
+    missing, as upstream). The JSON is tf_encoding.jsonencode (Terraform's bytes: sorted
+    keys, no spaces), so the adopted object keeps its exact bytes and Kyverno
     re-clones nothing. Kyverno stamps its clone-source label on the object: ignored.
     """
     token = vault_field("viktor", vault_property, default="")
-    config = token.apply(lambda value: json.dumps({"auths": auths(value)}, sort_keys=True, separators=(",", ":")))
+    config = token.apply(lambda value: jsonencode({"auths": auths(value)}))
     return k8s.core.v1.Secret(
         name,
         metadata={"name": name, "namespace": NS},

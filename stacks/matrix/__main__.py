@@ -1,7 +1,5 @@
 """Matrix homeserver (tuwunel): RocksDB on an encrypted block volume, federation through Cloudflare on 443."""
 
-import json
-
 import pulumi
 
 from components import constants as c
@@ -10,6 +8,7 @@ from components.ingress import IngressArgs, IngressFactory
 from components.namespace import Namespace, NamespaceArgs
 from components.proxmox_volume import ProxmoxVolume, ProxmoxVolumeArgs
 from components.settings import ClusterSettings
+from components.tf_encoding import jsonencode
 from components.tls_secret import cluster_tls_secret
 from components.traefik_middleware import TraefikMiddleware, TraefikMiddlewareArgs
 from components.web_app import WebApp, WebAppArgs
@@ -47,7 +46,7 @@ WebApp("matrix", WebAppArgs(
             "TUWUNEL_PORT": 8008,
             "TUWUNEL_ADDRESS": "0.0.0.0",
             "TUWUNEL_ALLOW_FEDERATION": "true",
-            "TUWUNEL_TRUSTED_SERVERS": json.dumps(["matrix.org"]),
+            "TUWUNEL_TRUSTED_SERVERS": jsonencode(["matrix.org"]),
             # Closed: accounts are created by the admin in the admin room.
             "TUWUNEL_ALLOW_REGISTRATION": "false",
             # 50 MiB, under Cloudflare's proxied request limit.

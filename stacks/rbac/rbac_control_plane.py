@@ -25,6 +25,7 @@ import pulumi_command as command
 import yaml
 
 from components.payload import load_payload
+from components.tf_encoding import yamlencode
 
 TOKEN = re.compile(r"@([A-Z0-9_]+)@")
 AUTH_FILE = "/etc/kubernetes/pki/auth-config.yaml"
@@ -95,8 +96,9 @@ def auth_config(issuers: tuple[Issuer, ...] = ISSUERS) -> str:
 
 
 def audit_policy() -> str:
-    return yaml.safe_dump({"apiVersion": "audit.k8s.io/v1", "kind": "Policy", "rules": list(AUDIT_RULES)},
-                          sort_keys=False)
+    """The audit policy file, byte for byte as upstream's ``yamlencode`` wrote it to the node
+    (keys sorted, quoted), so the first run rewrites the file with the bytes already there."""
+    return yamlencode({"apiVersion": "audit.k8s.io/v1", "kind": "Policy", "rules": list(AUDIT_RULES)})
 
 
 def sha256(text: str) -> str:

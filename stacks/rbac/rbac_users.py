@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.tf_encoding import jsonencode
 from components.tls_secret import TlsSecret, TlsSecretArgs
 
 ROLES = ("admin", "power-user", "namespace-owner")
@@ -129,7 +130,7 @@ def portal_document(users: Mapping[str, User]) -> str:
         if user.email in by_email:
             raise ValueError(f"{USERS_FIELD}: email {user.email!r} is listed for more than one user")
         by_email[user.email] = {"role": user.role, "namespaces": list(user.namespaces)}
-    return json.dumps(by_email, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return jsonencode(by_email)
 
 
 def _user_subject(email: str) -> dict:

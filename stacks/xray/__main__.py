@@ -4,7 +4,6 @@ The client list, REALITY key and short ids come from Vault secret/platform at de
 are filled into files/config.json (the inbound layout).
 """
 
-import json
 from pathlib import Path
 
 import pulumi
@@ -19,6 +18,7 @@ from components.settings import ClusterSettings
 from components.tls_secret import cluster_tls_secret
 from components.web_app import WebApp, WebAppArgs
 from components.workload import KEEL_ANNOTATIONS
+import xray_config
 
 settings = ClusterSettings.load()
 # The Reality inbound shares the MetalLB address with the other LoadBalancer Services.
@@ -27,19 +27,14 @@ NS = "xray"
 
 
 def render_config(values: dict | None) -> str:
-    """files/config.json with every inbound's clients and the REALITY key/short ids filled in."""
+    """files/config.json filled in from secret/platform, in upstream's byte layout (xray_config)."""
     if not values or "xray_reality_private_key" not in values:
         if not pulumi.runtime.is_dry_run():
             raise RuntimeError("Vault secret/platform lacks the xray_reality_* fields")
         values = {"xray_reality_clients": "[]", "xray_reality_short_ids": "[]",
                   "xray_reality_private_key": f"{PLACEHOLDER_MARKER}: secret/platform xray_reality_private_key"}
-    config = json.loads(load_payload(Path(__file__).parent, "config.json"))
-    for inbound in config["inbounds"]:
-        inbound["settings"]["clients"] = json.loads(values["xray_reality_clients"])
-    reality = config["inbounds"][0]["streamSettings"]["realitySettings"]
-    reality["privateKey"] = values["xray_reality_private_key"]
-    reality["shortIds"] = json.loads(values["xray_reality_short_ids"])
-    return json.dumps(config, indent=2)
+    return xray_config.render(load_payload(Path(__file__).parent, "config.json"), values["xray_reality_clients"],
+                              values["xray_reality_short_ids"], values["xray_reality_private_key"])
 
 
 namespace = Namespace(NS, NamespaceArgs(tier=TIER_CORE, labels={"keel.sh/enrolled": "true"}))

@@ -47,6 +47,29 @@ def test_json6902_is_yaml_in_terraform_style():
     assert yaml.safe_load(text)[1] == {"op": "add", "path": "/p", "value": 12}
 
 
+# Outputs of terraform 1.x `yamlencode`: upstream's tier patch (tier-0-core) and GPU patch,
+# and a patch with a map, a list and HTML-special text (block style, nothing escaped).
+TERRAFORM_TIER_PATCH = ('- "op": "remove"\n  "path": "/spec/priority"\n- "op": "remove"\n'
+                        '  "path": "/spec/preemptionPolicy"\n- "op": "add"\n  "path": "/spec/priorityClassName"\n'
+                        '  "value": "tier-0-core"\n')
+TERRAFORM_GPU_PATCH = ('- "op": "add"\n  "path": "/spec/priorityClassName"\n  "value": "gpu-workload"\n'
+                       '- "op": "add"\n  "path": "/spec/priority"\n  "value": 1200000\n'
+                       '- "op": "add"\n  "path": "/spec/preemptionPolicy"\n  "value": "PreemptLowerPriority"\n')
+TERRAFORM_MIXED_PATCH = ('- "op": "add"\n  "path": "/metadata/annotations"\n  "value":\n    "n": 2\n'
+                         '    "x/y": "a&b <c>"\n- "op": "add"\n  "path": "/spec/args"\n  "value":\n'
+                         '  - "--one"\n  - "--two"\n')
+
+
+def test_json6902_is_terraforms_yamlencode():
+    assert json6902([{"op": "remove", "path": "/spec/priority"}, {"op": "remove", "path": "/spec/preemptionPolicy"},
+                     {"op": "add", "path": "/spec/priorityClassName", "value": "tier-0-core"}]) == TERRAFORM_TIER_PATCH
+    assert json6902([{"op": "add", "path": "/spec/priorityClassName", "value": "gpu-workload"},
+                     {"op": "add", "path": "/spec/priority", "value": 1200000},
+                     {"op": "add", "path": "/spec/preemptionPolicy", "value": "PreemptLowerPriority"}]) == TERRAFORM_GPU_PATCH
+    assert json6902([{"op": "add", "path": "/metadata/annotations", "value": {"x/y": "a&b <c>", "n": 2}},
+                     {"op": "add", "path": "/spec/args", "value": ["--one", "--two"]}]) == TERRAFORM_MIXED_PATCH
+
+
 def test_resource_shape(run_mocked):
     recorded = run_mocked(lambda: KyvernoPolicy("deny-host", KyvernoPolicyArgs(
         rules=[VALIDATE], title="T", category="Pod Security", severity="high", description="D",

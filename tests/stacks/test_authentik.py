@@ -23,6 +23,7 @@ def _module(name):
 
 
 access_table = _module("access_table")
+outposts = _module("outposts")
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +213,59 @@ def test_rendered_policy_checks_break_glass_before_the_table():
     lookup = next(i for i, line in enumerate(lines) if "HOST_GROUPS.get(host)" in line)
     assert 'name="authentik Admins"' in lines[admins] and admins < lookup
     assert lines[-1].startswith("return any(ak_is_group_member")
+
+
+# terraform 1.x `jsonencode` of upstream's two outpost `config` objects, and of a host table
+# with HTML-special and non-ASCII text (Go's escapes, UTF-8 kept).
+TERRAFORM_EMBEDDED_OUTPOST_CONFIG = (
+    '{"authentik_host":"https://authentik.viktorbarzin.me/","authentik_host_browser":"","authentik_ho'
+    'st_insecure":false,"container_image":null,"docker_labels":null,"docker_map_ports":true,"docker_n'
+    'etwork":null,"kubernetes_disabled_components":[],"kubernetes_httproute_annotations":{},"kubernet'
+    'es_httproute_parent_refs":[],"kubernetes_image_pull_secrets":[],"kubernetes_ingress_annotations"'
+    ':{},"kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_ingress'
+    '_secret_name":"authentik-outpost-tls","kubernetes_json_patches":{"deployment":[{"op":"add","path'
+    '":"/spec/template/spec/volumes","value":[{"emptyDir":{"medium":"Memory","sizeLimit":"2Gi"},"name'
+    '":"dshm"}]},{"op":"add","path":"/spec/template/spec/containers/0/volumeMounts","value":[{"mountP'
+    'ath":"/dev/shm","name":"dshm"}]},{"op":"add","path":"/spec/template/spec/containers/0/resources"'
+    ',"value":{"limits":{"memory":"2560Mi"},"requests":{"cpu":"100m","memory":"128Mi"}}},{"op":"add",'
+    '"path":"/spec/template/metadata/labels/app.kubernetes.io~1component","value":"server"},{"op":"ad'
+    'd","path":"/spec/template/spec/containers/0/env/-","value":{"name":"AUTHENTIK_POSTGRESQL__HOST",'
+    '"valueFrom":{"secretKeyRef":{"key":"AUTHENTIK_POSTGRESQL__HOST","name":"goauthentik"}}}},{"op":"'
+    'add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"AUTHENTIK_POSTGRESQL__PORT'
+    '","valueFrom":{"secretKeyRef":{"key":"AUTHENTIK_POSTGRESQL__PORT","name":"goauthentik"}}}},{"op"'
+    ':"add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"AUTHENTIK_POSTGRESQL__US'
+    'ER","valueFrom":{"secretKeyRef":{"key":"AUTHENTIK_POSTGRESQL__USER","name":"goauthentik"}}}},{"o'
+    'p":"add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"AUTHENTIK_POSTGRESQL__'
+    'PASSWORD","valueFrom":{"secretKeyRef":{"key":"AUTHENTIK_POSTGRESQL__PASSWORD","name":"goauthenti'
+    'k"}}}},{"op":"add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"AUTHENTIK_PO'
+    'STGRESQL__NAME","valueFrom":{"secretKeyRef":{"key":"AUTHENTIK_POSTGRESQL__NAME","name":"goauthen'
+    'tik"}}}}],"service":[{"op":"replace","path":"/spec/selector","value":{"app.kubernetes.io/managed'
+    '-by":"goauthentik.io","app.kubernetes.io/name":"authentik-outpost-proxy","goauthentik.io/outpost'
+    '-name":"authentik-embedded-outpost","goauthentik.io/outpost-type":"proxy","goauthentik.io/outpos'
+    't-uuid":"0eecac0797c7443c892505f2f4fe3e47"}}]},"kubernetes_namespace":"authentik","kubernetes_re'
+    'plicas":2,"kubernetes_service_type":"ClusterIP","log_level":"info","object_naming_template":"ak-'
+    'outpost-%(name)s","refresh_interval":"minutes=5"}'
+)
+TERRAFORM_PUBLIC_OUTPOST_CONFIG = (
+    '{"authentik_host":"https://authentik.viktorbarzin.me/","authentik_host_browser":"","authentik_ho'
+    'st_insecure":false,"container_image":null,"docker_labels":null,"docker_map_ports":true,"docker_n'
+    'etwork":null,"kubernetes_disabled_components":[],"kubernetes_httproute_annotations":{},"kubernet'
+    'es_httproute_parent_refs":[],"kubernetes_image_pull_secrets":[],"kubernetes_ingress_annotations"'
+    ':{},"kubernetes_ingress_class_name":null,"kubernetes_ingress_path_type":null,"kubernetes_ingress'
+    '_secret_name":"authentik-outpost-tls","kubernetes_json_patches":{"deployment":[{"op":"add","path'
+    '":"/spec/template/spec/containers/0/resources","value":{"limits":{"memory":"256Mi"},"requests":{'
+    '"cpu":"10m","memory":"64Mi"}}}]},"kubernetes_namespace":"authentik","kubernetes_replicas":1,"kub'
+    'ernetes_service_type":"ClusterIP","log_level":"info","object_naming_template":"ak-outpost-%(name'
+    ')s","refresh_interval":"minutes=5"}'
+)
+TERRAFORM_HOST_GROUPS = 'HOST_GROUPS = {"a.example":["Ä"],"b.example":["R\\u0026D \\u003cops\\u003e"]}'
+
+
+def test_outpost_configs_are_terraforms_jsonencode():
+    assert outposts.encode(outposts.embedded_config()) == TERRAFORM_EMBEDDED_OUTPOST_CONFIG
+    assert outposts.encode(outposts.public_config()) == TERRAFORM_PUBLIC_OUTPOST_CONFIG
+
+
+def test_host_table_is_terraforms_jsonencode():
+    text = access_table.render_expression({"b.example": ["R&D <ops>"], "a.example": ["\u00c4"]})
+    assert TERRAFORM_HOST_GROUPS in text.splitlines()

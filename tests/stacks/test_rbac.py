@@ -145,6 +145,19 @@ def test_portal_role_map_is_upstreams_json():
     assert document.startswith('{"admin@example.org":{"namespaces":[],"role":"admin"},')
 
 
+# terraform 1.x `jsonencode` of upstream's users.json expression over USERS.
+TERRAFORM_USERS_JSON = (
+    '{"admin@example.org":{"namespaces":[],"role":"admin"},"ana@example.org":{"namespaces":["ana-apps'
+    '","ana-lab"],"role":"namespace-owner"},"bo@example.org":{"namespaces":["bo"],"role":"namespace-o'
+    'wner"},"guest@example.org":{"namespaces":[],"role":"viewer"},"pat@example.org":{"namespaces":[],'
+    '"role":"power-user"}}'
+)
+
+
+def test_portal_role_map_is_terraforms_jsonencode():
+    assert rbac_users.portal_document(rbac_users.parse_users(json.dumps(USERS))) == TERRAFORM_USERS_JSON
+
+
 def test_portal_config_map_keeps_emails_secret(with_users):
     config_map = with_users.k8s("ConfigMap", "k8s-user-roles")
     assert config_map.inputs["metadata"]["namespace"] == "k8s-portal"
@@ -217,6 +230,52 @@ def test_audit_policy_rules_in_order():
     assert [r["level"] for r in rules] == ["None", "None", "None", "Metadata", "RequestResponse", "Metadata"]
     assert rules[3]["resources"] == [{"group": "", "resources": ["secrets"]}]
     assert rules[2]["nonResourceURLs"] == ["/healthz*", "/readyz*", "/livez*"]
+
+
+# Terraform 1.x `yamlencode` of upstream's audit policy (rendered with terraform), and its
+# `sha256` (upstream's policy_hash trigger): the file the first run writes keeps its bytes.
+TERRAFORM_AUDIT_POLICY = (
+    '"apiVersion": "audit.k8s.io/v1"\n'
+    '"kind": "Policy"\n'
+    '"rules":\n'
+    '- "level": "None"\n'
+    '  "resources":\n'
+    '  - "group": ""\n'
+    '    "resources":\n'
+    '    - "endpoints"\n'
+    '    - "services"\n'
+    '    - "services/status"\n'
+    '  "users":\n'
+    '  - "system:kube-proxy"\n'
+    '- "level": "None"\n'
+    '  "verbs":\n'
+    '  - "watch"\n'
+    '- "level": "None"\n'
+    '  "nonResourceURLs":\n'
+    '  - "/healthz*"\n'
+    '  - "/readyz*"\n'
+    '  - "/livez*"\n'
+    '- "level": "Metadata"\n'
+    '  "resources":\n'
+    '  - "group": ""\n'
+    '    "resources":\n'
+    '    - "secrets"\n'
+    '- "level": "RequestResponse"\n'
+    '  "verbs":\n'
+    '  - "create"\n'
+    '  - "update"\n'
+    '  - "patch"\n'
+    '  - "delete"\n'
+    '- "level": "Metadata"\n'
+    '  "verbs":\n'
+    '  - "get"\n'
+    '  - "list"\n'
+)
+
+
+def test_audit_policy_is_terraforms_yamlencode():
+    assert cp.audit_policy() == TERRAFORM_AUDIT_POLICY
+    assert cp.sha256(cp.audit_policy()) == "4453f580de74f0f32bea451b9c5fa98b6d3691d4a6e62cff7dc728c07b50932a"
 
 
 def test_restore_config_map_is_the_remote_script(with_users):

@@ -1,6 +1,7 @@
 """xray: the objects an outage would be about."""
 
 import json
+import sys
 from pathlib import Path
 
 
@@ -51,3 +52,100 @@ def test_config_payload_inbounds():
     assert inbounds[0]["streamSettings"]["security"] == "reality"
     assert inbounds[1]["streamSettings"]["wsSettings"]["path"] == "/ws"
     assert inbounds[2]["streamSettings"]["xhttpSettings"]["path"] == "/grpc-vpn"
+
+
+# upstream's templatefile + jsonencode, rendered by terraform 1.x with these inputs (note the
+# sorted client keys, the HTML escapes and the final line break).
+TERRAFORM_CONFIG = (
+    '{\n'
+    '  "log": {\n'
+    '    "loglevel": "none"\n'
+    '  },\n'
+    '  "inbounds": [\n'
+    '    {\n'
+    '      "port": 7443,\n'
+    '      "protocol": "vless",\n'
+    '      "settings": {\n'
+    '        "clients": [{"email":"a@b","flow":"xtls-rprx-vision","id":"11111111-2222-3333-4444-555555555555"},{"email":"c\\u003cd\\u003e\\u0026e","id":"66666666-2222-3333-4444-555555555555"}],\n'
+    '        "decryption": "none"\n'
+    '      },\n'
+    '      "streamSettings": {\n'
+    '        "network": "tcp",\n'
+    '        "security": "reality",\n'
+    '        "realitySettings": {\n'
+    '          "show": false,\n'
+    '          "dest": "www.cloudflare.com:443",\n'
+    '          "xver": 0,\n'
+    '          "serverNames": [\n'
+    '            "www.cloudflare.com"\n'
+    '          ],\n'
+    '          "privateKey": "PRIVKEY_abc-_XYZ",\n'
+    '          "shortIds": ["abcd","0123456789abcdef"]\n'
+    '        }\n'
+    '      }\n'
+    '    },\n'
+    '    {\n'
+    '      "port": 8443,\n'
+    '      "protocol": "vless",\n'
+    '      "settings": {\n'
+    '        "clients": [{"email":"a@b","flow":"xtls-rprx-vision","id":"11111111-2222-3333-4444-555555555555"},{"email":"c\\u003cd\\u003e\\u0026e","id":"66666666-2222-3333-4444-555555555555"}],\n'
+    '        "decryption": "none"\n'
+    '      },\n'
+    '      "streamSettings": {\n'
+    '        "network": "ws",\n'
+    '        "security": "none",\n'
+    '        "tlsSettings": {\n'
+    '          "certificates": [\n'
+    '            {\n'
+    '              "certificateFile": "/etc/xray/tls.crt",\n'
+    '              "keyFile": "/etc/xray/tls.key"\n'
+    '            }\n'
+    '          ]\n'
+    '        },\n'
+    '        "wsSettings": {\n'
+    '          "path": "/ws"\n'
+    '        }\n'
+    '      }\n'
+    '    },\n'
+    '    {\n'
+    '      "port": 9443,\n'
+    '      "protocol": "vless",\n'
+    '      "settings": {\n'
+    '        "clients": [{"email":"a@b","flow":"xtls-rprx-vision","id":"11111111-2222-3333-4444-555555555555"},{"email":"c\\u003cd\\u003e\\u0026e","id":"66666666-2222-3333-4444-555555555555"}],\n'
+    '        "decryption": "none"\n'
+    '      },\n'
+    '      "streamSettings": {\n'
+    '        "network": "xhttp",\n'
+    '        "security": "none",\n'
+    '        "tlsSettings": {\n'
+    '          "certificates": [\n'
+    '            {\n'
+    '              "certificateFile": "/etc/xray/tls.crt",\n'
+    '              "keyFile": "/etc/xray/tls.key"\n'
+    '            }\n'
+    '          ]\n'
+    '        },\n'
+    '        "xhttpSettings": {\n'
+    '          "path": "/grpc-vpn"\n'
+    '        }\n'
+    '      }\n'
+    '    }\n'
+    '  ],\n'
+    '  "outbounds": [\n'
+    '    {\n'
+    '      "protocol": "freedom"\n'
+    '    }\n'
+    '  ]\n'
+    '}\n'
+)
+
+
+def test_config_bytes_are_upstreams_template_rendering():
+    sys.path.insert(0, str(STACK_DIR))
+    import xray_config
+
+    clients = ('[{"id":"11111111-2222-3333-4444-555555555555","flow":"xtls-rprx-vision","email":"a@b"},'
+               '{"id":"66666666-2222-3333-4444-555555555555","email":"c<d>&e"}]')
+    text = xray_config.render((STACK_DIR / "files" / "config.json").read_text(), clients,
+                              '["abcd","0123456789abcdef"]', "PRIVKEY_abc-_XYZ")
+    assert text == TERRAFORM_CONFIG
