@@ -251,17 +251,20 @@ def test_tripit_oidc_client_and_workers_keep_their_ids(plan):
     assert ids["kubernetes_persistent_volume_claim.personal_documents"] == "tripit/tripit-personal-documents"
 
 
-# --- openclaw: the accepted git-crypt orphan ------------------------------------------------
+# --- openclaw and woodpecker: the accepted git-crypt orphans ----------------------------------
 
 def test_openclaw_gateway_deployment_keeps_its_id(plan):
     ids = {m.tf.address: m.import_id for m in plan("openclaw").matches}
     assert ids["kubernetes_deployment.openclaw"] == "openclaw/openclaw"
 
 
-def test_openclaw_git_crypt_config_map_blocks_unless_accepted(synth_dir):
-    # Without the accept the retired ConfigMap is the one (and only) blocking orphan.
-    result = build_plan(PlanInputs(stack="openclaw", tfstate=_state("openclaw"), synth_dir=synth_dir("openclaw")))
-    assert result.blocking() == [OPENCLAW_GIT_CRYPT_CONFIG_MAP]
+@pytest.mark.parametrize("stack,config_map", [
+    ("openclaw", OPENCLAW_GIT_CRYPT_CONFIG_MAP), ("woodpecker", WOODPECKER_GIT_CRYPT_CONFIG_MAP)])
+def test_git_crypt_config_map_blocks_unless_accepted(synth_dir, stack, config_map):
+    # Without the accept the retired ConfigMap is the one (and only) blocking orphan, and the
+    # Secret that replaces it is the object created.
+    result = build_plan(PlanInputs(stack=stack, tfstate=_state(stack), synth_dir=synth_dir(stack)))
+    assert result.blocking() == [config_map]
     created = [r for r in result.created if _created_name(r) == "git-crypt-key-secret"]
     assert [r.type for r in created] == ["kubernetes:core/v1:Secret"]
 
@@ -332,14 +335,6 @@ def test_woodpecker_release_keeps_its_chart_and_values(plan):
     assert [(d.field, d.effect) for d in release.diffs] == [
         ("values.server.env.WOODPECKER_FORGEJO_URL", "placeholder")]
     assert _match(result, "kubernetes_cluster_role_binding.woodpecker").diffs == ()
-
-
-def test_woodpecker_git_crypt_config_map_blocks_unless_accepted(synth_dir):
-    # Without the accept the retired ConfigMap is the one blocking orphan; the Secret is new.
-    result = build_plan(PlanInputs(stack="woodpecker", tfstate=_state("woodpecker"), synth_dir=synth_dir("woodpecker")))
-    assert result.blocking() == [WOODPECKER_GIT_CRYPT_CONFIG_MAP]
-    created = [r for r in result.created if _created_name(r) == "git-crypt-key-secret"]
-    assert [r.type for r in created] == ["kubernetes:core/v1:Secret"]
 
 
 # --- calico / proxmox-csi: CNI and storage nodes --------------------------------------------
